@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Sizes and times the server enforces. Documented in README.md ("Limits"). */
+export interface Limits {
+  /** A websocket message larger than this closes the connection with 4413. */
+  maxMessageBytes: number;
+  /** JSON bodies of API requests. */
+  maxBodyBytes: number;
+  /** Unload a map this long after its last connection closed. */
+  idleUnloadMs: number;
+  /** Write a merged checkpoint after this many logged updates. */
+  compactEvery: number;
+}
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Built browser app to serve; null serves the API and sync only. */
+  staticDir: string | null;
+  /** Origin used in share links when set (e.g. behind a reverse proxy); otherwise taken from the request. */
+  publicUrl: string | null;
+  limits: Limits;
+  /** Log lines go here; tests pass a no-op. */
+  log: (line: string) => void;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxMessageBytes: 8 * 1024 * 1024,
+  maxBodyBytes: 1024 * 1024,
+  idleUnloadMs: 30_000,
+  compactEvery: 500,
+};
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_URL: z.url().optional(),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).optional(),
+  IDLE_UNLOAD_MS: z.coerce.number().int().min(0).optional(),
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the environment; a bad value stops start-up with a sentence naming it. */
+export function configFromEnv(env: NodeJS.ProcessEnv, staticDir: string | null): ServerConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`The setting ${issue?.path.join('.') ?? '?'} is not valid: ${issue?.message ?? ''}.`);
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    staticDir,
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
+    limits: {
+      ...DEFAULT_LIMITS,
+      ...(e.MAX_MESSAGE_BYTES !== undefined ? { maxMessageBytes: e.MAX_MESSAGE_BYTES } : {}),
+      ...(e.IDLE_UNLOAD_MS !== undefined ? { idleUnloadMs: e.IDLE_UNLOAD_MS } : {}),
+    },
+    log: (line) => console.log(line),
+  };
+}

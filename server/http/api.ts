@@ -1,0 +1,159 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { exportMapJson } from '../../src/core/formats/json';
+import { initMap, readMap, LIMITS } from '../../src/core/model';
+import { MAP_ID_PATTERN, hashTokens, newMapId, newTokens, roleForToken, type Role, type Tokens } from '../auth';
+import type { ServerConfig } from '../config';
+import { analyseLoops } from '../loops';
+import type { MapRecord, Store } from '../store/types';
+import type { Rooms } from '../sync/rooms';
+import { TEMPLATE_NAMES, seedTemplate, templateTitle } from '../templates';
+import { HttpError, readJsonBody, sendError, sendFile, sendJson } from './respond';
+
+export interface ApiContext {
+  config: ServerConfig;
+  store: Store;
+  rooms: Rooms;
+}
+
+const createBody = z.object({
+  title: z.string().trim().max(LIMITS.title, `A title can be at most ${LIMITS.title} characters.`).optional(),
+  template: z.enum(TEMPLATE_NAMES, { message: `template must be one of: ${TEMPLATE_NAMES.join(', ')}.` }).default('blank'),
+}).strict();
+
+/** Every format of the contract; those not built yet answer 501, not a wrong file. */
+const EXPORT_FORMATS = ['json', 'csv', 'graphml', 'gexf', 'dot', 'mdl', 'svg', 'png'] as const;
+const exportQuery = z.object({
+  format: z.enum(EXPORT_FORMATS, { message: `format must be one of: ${EXPORT_FORMATS.join(', ')}.` }).default('json'),
+});
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'The request is not valid.';
+  if (issue.code === 'unrecognized_keys') return `Unknown field: ${issue.keys.join(', ')}.`;
+  return issue.message;
+}
+
+function origin(config: ServerConfig, req: IncomingMessage): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = req.headers.host && /^[A-Za-z0-9.:[\]-]+$/.test(req.headers.host) ? req.headers.host : `${config.host}:${config.port}`;
+  return `http://${host}`;
+}
+
+/** Share links carry the token in the fragment, which browsers never send to a server or in a Referer. */
+export function shareLinks(base: string, mapId: string, tokens: Tokens): Tokens {
+  const link = (token: string) => `${base}/map/${encodeURIComponent(mapId)}#token=${encodeURIComponent(token)}`;
+  return { facilitator: link(tokens.facilitator), editor: link(tokens.editor), viewer: link(tokens.viewer) };
+}
+
+function presentedToken(req: IncomingMessage, url: URL): string | null {
+  const header = req.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    return match?.[1] ?? null;
+  }
+  return url.searchParams.get('token');
+}
+
+async function authorise(ctx: ApiContext, req: IncomingMessage, url: URL, mapId: string, allowed: readonly Role[]): Promise<{ map: MapRecord; role: Role }> {
+  const map = MAP_ID_PATTERN.test(mapId) ? await ctx.store.getMap(mapId) : null;
+  if (!map) throw new HttpError(404, 'There is no map with that id.');
+  const token = presentedToken(req, url);
+  if (!token) throw new HttpError(401, 'This request needs the map\'s link token (Authorization: Bearer <token>, or ?token=).');
+  const role = roleForToken(token, map.tokenHashes);
+  if (!role) throw new HttpError(401, 'That token is not valid for this map. Ask the facilitator for a fresh link.');
+  if (!allowed.includes(role)) throw new HttpError(403, `A ${role} link cannot do this.`);
+  return { map, role };
+}
+
+async function withDoc<T>(ctx: ApiContext, mapId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+  const room = await ctx.rooms.open(mapId);
+  try {
+    return fn(room.doc);
+  } finally {
+    ctx.rooms.released(room);
+  }
+}
+
+async function createMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const parsed = createBody.safeParse(await readJsonBody(req, ctx.config.limits.maxBodyBytes));
+  if (!parsed.success) throw new HttpError(400, firstIssue(parsed.error));
+  const { template } = parsed.data;
+  const title = parsed.data.title || templateTitle(template);
+  const id = newMapId();
+  const tokens = newTokens();
+  const now = Date.now();
+  const doc = new Y.Doc();
+  initMap(doc, { mapId: id, title, createdAt: now }, { origin: 'server' });
+  seedTemplate(doc, template);
+  const state = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  await ctx.store.createMap(
+    { id, title, createdAt: now, updatedAt: now, tokenHashes: hashTokens(tokens) },
+    state,
+    { at: now, author: `template:${template}`, role: 'server' },
+  );
+  sendJson(res, 201, { id, title, tokens, links: shareLinks(origin(ctx.config, req), id, tokens) });
+}
+
+async function describeMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  const { map, role } = await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
+  const counts = await withDoc(ctx, mapId, (doc) => {
+    const content = readMap(doc);
+    const loops = analyseLoops(content);
+    return { title: content.meta.title || map.title, nodes: content.nodes.length, edges: content.edges.length, loops: loops.loops.length, loopsComplete: loops.complete };
+  });
+  sendJson(res, 200, { id: map.id, title: counts.title, createdAt: map.createdAt, updatedAt: map.updatedAt, nodes: counts.nodes, edges: counts.edges, loops: counts.loops, loopsComplete: counts.loopsComplete, role });
+}
+
+function fileStem(title: string): string {
+  const stem = title.normalize('NFKD').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  return stem || 'causeway-map';
+}
+
+async function exportMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  const query = exportQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!query.success) throw new HttpError(400, firstIssue(query.error));
+  await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
+  const { format } = query.data;
+  if (format !== 'json') throw new HttpError(501, `Export as ${format} is not available yet; use format=json.`);
+  const file = await withDoc(ctx, mapId, (doc) => exportMapJson(doc, { loops: analyseLoops(readMap(doc)) }));
+  sendFile(res, JSON.stringify(file, null, 2), 'application/json; charset=utf-8', `${fileStem(file.title)}.causeway.json`);
+}
+
+/** Handles /healthz and /api/*; returns false for anything else. */
+export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  const path = url.pathname;
+  if (path !== '/healthz' && path !== '/api' && !path.startsWith('/api/')) return false;
+  const method = req.method ?? 'GET';
+  try {
+    if (path === '/healthz') {
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'Use GET.');
+      sendJson(res, 200, { ok: true });
+      return true;
+    }
+    if (path === '/api/maps') {
+      if (method !== 'POST') throw new HttpError(405, 'Use POST to create a map.');
+      await createMap(ctx, req, res);
+      return true;
+    }
+    const mapRoute = /^\/api\/maps\/([^/]+)(\/export)?\/?$/.exec(path);
+    if (mapRoute) {
+      const mapId = decodeURIComponent(mapRoute[1] ?? '');
+      if (method !== 'GET') throw new HttpError(405, 'Use GET.');
+      if (mapRoute[2]) await exportMap(ctx, req, res, url, mapId);
+      else await describeMap(ctx, req, res, url, mapId);
+      return true;
+    }
+    throw new HttpError(404, 'There is no such API route.');
+  } catch (error) {
+    if (error instanceof HttpError) sendError(res, error.status, error.message);
+    else if (error instanceof URIError) sendError(res, 400, 'The address is not valid.');
+    else {
+      ctx.config.log(`api: ${req.method} ${path}: ${(error as Error).stack ?? String(error)}`);
+      sendError(res, 500, 'Something went wrong on the server. Try again; if it keeps happening, tell the facilitator.');
+    }
+    return true;
+  }
+}

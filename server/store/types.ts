@@ -1,0 +1,62 @@
+import type { Role, TokenHashes } from '../auth';
+
+export interface MapRecord {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  tokenHashes: TokenHashes;
+}
+
+export interface UpdateMeta {
+  at: number;
+  /** Pseudonymous author id (a per-browser random id, never a name). */
+  author: string;
+  role: Role | 'server';
+}
+
+export interface LoggedUpdate extends UpdateMeta {
+  seq: number;
+  update: Uint8Array;
+}
+
+export interface StoredState {
+  /** Merged state up to `upToSeq` (a Yjs update), or null before the first checkpoint. */
+  checkpoint: Uint8Array | null;
+  upToSeq: number;
+  /** Logged updates after the checkpoint, oldest first. */
+  updates: Uint8Array[];
+}
+
+export interface SnapshotRecord {
+  id: string;
+  mapId: string;
+  name: string;
+  createdAt: number;
+  sha256: string;
+  createdBy: string;
+}
+
+/**
+ * Persistence for maps. Methods may return promises so that a networked store
+ * (PostgreSQL) can implement the same interface; rooms always await them.
+ * The update log is append-only: compaction writes a merged checkpoint beside
+ * it and never deletes history, which researchers replay.
+ */
+export interface Store {
+  createMap(record: MapRecord, initialState: Uint8Array, meta: UpdateMeta): Promise<void>;
+  getMap(id: string): Promise<MapRecord | null>;
+  setTitle(id: string, title: string, at: number): Promise<void>;
+  loadState(id: string): Promise<StoredState>;
+  /** Returns the new update's sequence number. Must be durable when the promise resolves. */
+  appendUpdate(mapId: string, update: Uint8Array, meta: UpdateMeta): Promise<number>;
+  /** Merges the checkpoint and the updates after it into a new checkpoint. */
+  compact(mapId: string): Promise<void>;
+  /** Updates logged since the last checkpoint. */
+  pendingUpdateCount(mapId: string): Promise<number>;
+  listUpdates(mapId: string, afterSeq: number, limit: number): Promise<LoggedUpdate[]>;
+  createSnapshot(record: SnapshotRecord, state: Uint8Array, exportJson: string): Promise<void>;
+  listSnapshots(mapId: string): Promise<SnapshotRecord[]>;
+  getSnapshot(mapId: string, id: string): Promise<(SnapshotRecord & { state: Uint8Array; exportJson: string }) | null>;
+  close(): Promise<void>;
+}

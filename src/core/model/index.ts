@@ -1,0 +1,6 @@
+export * from './types';
+export * from './schema';
+export * from './read';
+export * from './ops';
+export * from './ids';
+export * from './migrations';

@@ -1,0 +1,82 @@
+/**
+ * Plain (non-Yjs) shapes of what a map document holds. These are what the
+ * rest of the code reads; the Y.Doc layout itself lives in `schema.ts`.
+ */
+
+export const NODE_KINDS = ['factor', 'barrier', 'outcome', 'innovation'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+
+export const POLARITIES = ['+', '-', '?'] as const;
+export type Polarity = (typeof POLARITIES)[number];
+
+/** Donella Meadows' twelve places to intervene: 12 is weakest, 1 strongest. */
+export const MEADOWS_LEVELS: ReadonlyArray<{ level: number; name: string; explanation: string }> = [
+  { level: 12, name: 'Parameters', explanation: 'Numbers such as budgets, staffing levels and thresholds.' },
+  { level: 11, name: 'Buffers', explanation: 'The size of stabilising stocks relative to their flows, such as reserve capacity.' },
+  { level: 10, name: 'Stock-and-flow structures', explanation: 'The physical layout of the system: buildings, services, routes between them.' },
+  { level: 9, name: 'Delays', explanation: 'How long it takes for the system to respond to a change.' },
+  { level: 8, name: 'Balancing feedback loops', explanation: 'The strength of the loops that correct the system towards a goal.' },
+  { level: 7, name: 'Reinforcing feedback loops', explanation: 'The strength of the loops that drive growth or decline.' },
+  { level: 6, name: 'Information flows', explanation: 'Who has access to which information, and when.' },
+  { level: 5, name: 'Rules', explanation: 'Incentives, punishments, eligibility criteria, contracts and constraints.' },
+  { level: 4, name: 'Self-organisation', explanation: 'The power to add, change or evolve the structure of the system.' },
+  { level: 3, name: 'Goals', explanation: 'The purpose or function of the system.' },
+  { level: 2, name: 'Paradigms', explanation: 'The shared mindset out of which the system arises.' },
+  { level: 1, name: 'Transcending paradigms', explanation: 'The ability to step outside any one paradigm.' },
+];
+
+export interface Leverage {
+  /** Meadows level, 1 (strongest) to 12 (weakest). */
+  level: number;
+  rationale: string;
+  setBy?: string;
+  setAt?: number;
+}
+
+export interface Provenance {
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface MapNode extends Provenance {
+  id: string;
+  label: string;
+  /** One of NODE_KINDS, or a kind written by a newer client (kept, shown as a factor). */
+  kind: string;
+  x: number;
+  y: number;
+  note: string;
+  /** Sorted, de-duplicated. */
+  tags: string[];
+  leverage: Leverage | null;
+  /** Keys this version does not know, kept verbatim (JSON-compatible values). */
+  extra: Record<string, unknown>;
+}
+
+export interface MapEdge extends Provenance {
+  id: string;
+  source: string;
+  target: string;
+  polarity: Polarity;
+  delay: boolean;
+  note: string;
+  /** Leverage points and tags may sit on a link as well as on a factor. */
+  tags: string[];
+  leverage: Leverage | null;
+  extra: Record<string, unknown>;
+}
+
+export interface MapMeta {
+  title: string;
+  schemaVersion: number;
+  /** The map's identity; a local replica of another map id is never merged into this one. */
+  mapId: string;
+  createdAt: number;
+  extra: Record<string, unknown>;
+}
+
+export interface MapSnapshot {
+  meta: MapMeta;
+  nodes: MapNode[];
+  edges: MapEdge[];
+}
