@@ -1,10 +1,19 @@
+import { lazy, Suspense } from 'react';
 import { HomePage } from './pages/HomePage';
-import { MapPage } from './pages/MapPage';
+
+// The canvas and its libraries load only when a map is opened.
+const MapPage = lazy(() => import('./pages/MapPage'));
 
 /** Two pages: / and /map/:id. Links are plain anchors; the server serves index.html for both. */
 export function App() {
   const match = /^\/map\/([^/]+)\/?$/.exec(location.pathname);
-  if (match) return <MapPage mapId={decodeURIComponent(match[1]!)} />;
+  if (match) {
+    return (
+      <Suspense fallback={<p className="centre" role="status">Opening the map…</p>}>
+        <MapPage mapId={decodeURIComponent(match[1]!)} />
+      </Suspense>
+    );
+  }
   if (location.pathname === '/' || location.pathname === '/index.html') return <HomePage />;
   return (
     <main className="centre">

@@ -20,7 +20,7 @@ function tokenFromHash(): string | null {
 type Opening = { state: 'opening' } | { state: 'open'; session: MapSession } | { state: 'failed'; message: string };
 
 /** A map opened from a link: local copy first, then live. */
-export function MapPage({ mapId }: { mapId: string }) {
+export default function MapPage({ mapId }: { mapId: string }) {
   const [opening, setOpening] = useState<Opening>({ state: 'opening' });
 
   useEffect(() => {
