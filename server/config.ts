@@ -7,6 +7,8 @@ export interface Limits {
   maxMessageBytes: number;
   /** JSON bodies of API requests. */
   maxBodyBytes: number;
+  /** Files sent to POST /api/maps/import. */
+  maxImportBytes: number;
   /** Unload a map this long after its last connection closed. */
   idleUnloadMs: number;
   /** Write a merged checkpoint after this many logged updates. */
@@ -29,6 +31,7 @@ export interface ServerConfig {
 export const DEFAULT_LIMITS: Limits = {
   maxMessageBytes: 8 * 1024 * 1024,
   maxBodyBytes: 1024 * 1024,
+  maxImportBytes: 20 * 1024 * 1024,
   idleUnloadMs: 30_000,
   compactEvery: 500,
 };

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { exportMapJson } from '../../src/core/formats/json';
+import { ImportError, applyMapJson, exportMapJson, parseMapJson } from '../../src/core/formats/json';
 import { initMap, readMap, LIMITS } from '../../src/core/model';
 import { MAP_ID_PATTERN, hashTokens, newMapId, newTokens, roleForToken, type Role, type Tokens } from '../auth';
 import type { ServerConfig } from '../config';
@@ -9,7 +9,8 @@ import { analyseLoops } from '../loops';
 import type { MapRecord, Store } from '../store/types';
 import type { Rooms } from '../sync/rooms';
 import { TEMPLATE_NAMES, seedTemplate, templateTitle } from '../templates';
-import { HttpError, readJsonBody, sendError, sendFile, sendJson } from './respond';
+import { CLOSE } from '../sync/protocol';
+import { HttpError, readBody, readJsonBody, sendError, sendFile, sendJson } from './respond';
 
 export interface ApiContext {
   config: ServerConfig;
@@ -58,7 +59,10 @@ function presentedToken(req: IncomingMessage, url: URL): string | null {
 
 async function authorise(ctx: ApiContext, req: IncomingMessage, url: URL, mapId: string, allowed: readonly Role[]): Promise<{ map: MapRecord; role: Role }> {
   const map = MAP_ID_PATTERN.test(mapId) ? await ctx.store.getMap(mapId) : null;
-  if (!map) throw new HttpError(404, 'There is no map with that id.');
+  if (!map) {
+    const deleted = MAP_ID_PATTERN.test(mapId) ? await ctx.store.deletedAt(mapId) : null;
+    throw new HttpError(404, deleted ? 'This map was deleted by its facilitator.' : 'There is no map with that id.');
+  }
   const token = presentedToken(req, url);
   if (!token) throw new HttpError(401, 'This request needs the map\'s link token (Authorization: Bearer <token>, or ?token=).');
   const role = roleForToken(token, map.tokenHashes);
@@ -76,25 +80,75 @@ async function withDoc<T>(ctx: ApiContext, mapId: string, fn: (doc: Y.Doc) => T)
   }
 }
 
-async function createMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parsed = createBody.safeParse(await readJsonBody(req, ctx.config.limits.maxBodyBytes));
-  if (!parsed.success) throw new HttpError(400, firstIssue(parsed.error));
-  const { template } = parsed.data;
-  const title = parsed.data.title || templateTitle(template);
+/** Makes a new map whose content `seed` writes; the only way maps come to exist. */
+async function createMapWith(
+  ctx: ApiContext, req: IncomingMessage, res: ServerResponse,
+  options: { title: string; author: string; seed: (doc: Y.Doc) => void },
+): Promise<void> {
   const id = newMapId();
   const tokens = newTokens();
   const now = Date.now();
   const doc = new Y.Doc();
-  initMap(doc, { mapId: id, title, createdAt: now }, { origin: 'server' });
-  seedTemplate(doc, template);
+  initMap(doc, { mapId: id, title: options.title, createdAt: now }, { origin: 'server' });
+  options.seed(doc);
   const state = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   await ctx.store.createMap(
-    { id, title, createdAt: now, updatedAt: now, tokenHashes: hashTokens(tokens) },
+    { id, title: options.title, createdAt: now, updatedAt: now, tokenHashes: hashTokens(tokens) },
     state,
-    { at: now, author: `template:${template}`, role: 'server' },
+    { at: now, author: options.author, role: 'server' },
   );
-  sendJson(res, 201, { id, title, tokens, links: shareLinks(origin(ctx.config, req), id, tokens) });
+  sendJson(res, 201, { id, title: options.title, tokens, links: shareLinks(origin(ctx.config, req), id, tokens) });
+}
+
+async function createMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const parsed = createBody.safeParse(await readJsonBody(req, ctx.config.limits.maxBodyBytes));
+  if (!parsed.success) throw new HttpError(400, firstIssue(parsed.error));
+  const { template } = parsed.data;
+  await createMapWith(ctx, req, res, {
+    title: parsed.data.title || templateTitle(template),
+    author: `template:${template}`,
+    seed: (doc) => seedTemplate(doc, template),
+  });
+}
+
+const IMPORT_FORMATS = ['json'] as const;
+const importQuery = z.object({
+  format: z.enum(IMPORT_FORMATS, { message: `format must be one of: ${IMPORT_FORMATS.join(', ')}.` }),
+  title: z.string().trim().max(LIMITS.title, `A title can be at most ${LIMITS.title} characters.`).optional(),
+}).strict();
+
+/** A file becomes a new map; an import never changes an existing one. */
+async function importMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const query = importQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!query.success) throw new HttpError(400, firstIssue(query.error));
+  const bytes = await readBody(req, ctx.config.limits.maxImportBytes);
+  let parsed;
+  try {
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch {
+      throw new ImportError('The file is not valid JSON.');
+    }
+    parsed = parseMapJson(json);
+  } catch (error) {
+    if (error instanceof ImportError) throw new HttpError(400, error.message);
+    throw error;
+  }
+  await createMapWith(ctx, req, res, {
+    title: query.data.title || parsed.title || 'Imported map',
+    author: `import:${query.data.format}`,
+    seed: (doc) => applyMapJson(doc, parsed),
+  });
+}
+
+async function deleteMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  await authorise(ctx, req, url, mapId, ['facilitator']);
+  await ctx.rooms.evict(mapId, CLOSE.unknownMap, 'This map was deleted.');
+  await ctx.store.deleteMap(mapId, Date.now());
+  res.writeHead(204, { 'Cache-Control': 'no-store' });
+  res.end();
 }
 
 async function describeMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
@@ -138,12 +192,20 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
       await createMap(ctx, req, res);
       return true;
     }
+    if (path === '/api/maps/import') {
+      if (method !== 'POST') throw new HttpError(405, 'Use POST with the file as the body.');
+      await importMap(ctx, req, res, url);
+      return true;
+    }
     const mapRoute = /^\/api\/maps\/([^/]+)(\/export)?\/?$/.exec(path);
     if (mapRoute) {
       const mapId = decodeURIComponent(mapRoute[1] ?? '');
-      if (method !== 'GET') throw new HttpError(405, 'Use GET.');
-      if (mapRoute[2]) await exportMap(ctx, req, res, url, mapId);
-      else await describeMap(ctx, req, res, url, mapId);
+      if (mapRoute[2]) {
+        if (method !== 'GET') throw new HttpError(405, 'Use GET.');
+        await exportMap(ctx, req, res, url, mapId);
+      } else if (method === 'GET') await describeMap(ctx, req, res, url, mapId);
+      else if (method === 'DELETE') await deleteMap(ctx, req, res, url, mapId);
+      else throw new HttpError(405, 'Use GET or DELETE.');
       return true;
     }
     throw new HttpError(404, 'There is no such API route.');

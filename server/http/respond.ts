@@ -22,6 +22,8 @@ export function sendError(res: ServerResponse, status: number, message: string):
     res.destroy();
     return;
   }
+  // After refusing a body we did not read, do not keep the connection for another request.
+  if (status === 413) res.setHeader('Connection', 'close');
   sendJson(res, status, { error: message });
 }
 
@@ -37,18 +39,43 @@ export function sendFile(res: ServerResponse, body: string | Uint8Array, content
   res.end(body);
 }
 
+/**
+ * Reads a body up to `limit` bytes. A larger one is refused (413) without
+ * buffering the rest, which is drained so the answer still reaches the client.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const tooLarge = () => new HttpError(413, `The request body is larger than the limit of ${limit} bytes.`);
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > limit) {
+        refused = true;
+        chunks.length = 0;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!refused) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (error) => {
+      if (!refused) reject(new HttpError(400, `The request body could not be read: ${error.message}`));
+    });
+  });
+}
+
 /** Reads a JSON body up to `limit` bytes; an empty body reads as `{}`. */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, `The request body is larger than ${limit} bytes.`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `The request body is larger than ${limit} bytes.`);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const text = Buffer.from(await readBody(req, limit)).toString('utf8').trim();
   if (text === '') return {};
   try {
     return JSON.parse(text);

@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS snapshots (
   export_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS snapshots_by_map ON snapshots(map_id, created_at);
+CREATE TABLE IF NOT EXISTS tombstones (
+  id TEXT PRIMARY KEY,
+  deleted_at INTEGER NOT NULL
+);
 `;
 
 const DB_VERSION = 1;
@@ -99,6 +103,12 @@ export class SqliteStore implements Store {
         VALUES (@id, @mapId, @name, @createdAt, @createdBy, @sha256, @state, @exportJson)`),
       listSnapshots: db.prepare<[string], { id: string; map_id: string; name: string; created_at: number; created_by: string; sha256: string }>(
         'SELECT id, map_id, name, created_at, created_by, sha256 FROM snapshots WHERE map_id = ? ORDER BY created_at, id'),
+      deleteUpdates: db.prepare('DELETE FROM updates WHERE map_id = ?'),
+      deleteCheckpoints: db.prepare('DELETE FROM checkpoints WHERE map_id = ?'),
+      deleteSnapshots: db.prepare('DELETE FROM snapshots WHERE map_id = ?'),
+      deleteMap: db.prepare('DELETE FROM maps WHERE id = ?'),
+      insertTombstone: db.prepare('INSERT OR REPLACE INTO tombstones (id, deleted_at) VALUES (?, ?)'),
+      getTombstone: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM tombstones WHERE id = ?'),
       getSnapshot: db.prepare<[string, string], { id: string; map_id: string; name: string; created_at: number; created_by: string; sha256: string; state: Buffer; export_json: string }>(
         'SELECT * FROM snapshots WHERE map_id = ? AND id = ?'),
     };
@@ -137,6 +147,7 @@ export class SqliteStore implements Store {
 
   async createMap(record: MapRecord, initialState: Uint8Array, meta: UpdateMeta): Promise<void> {
     this.db.transaction(() => {
+      if (this.stmts.getTombstone.get(record.id)) throw new Error(`map id ${record.id} belonged to a deleted map`);
       this.stmts.insertMap.run({
         id: record.id, title: record.title, createdAt: record.createdAt, updatedAt: record.updatedAt,
         facilitator: record.tokenHashes.facilitator, editor: record.tokenHashes.editor, viewer: record.tokenHashes.viewer,
@@ -149,6 +160,20 @@ export class SqliteStore implements Store {
   async getMap(id: string): Promise<MapRecord | null> {
     const row = this.stmts.getMap.get(id);
     return row ? toRecord(row) : null;
+  }
+
+  async deleteMap(id: string, at: number): Promise<void> {
+    this.db.transaction(() => {
+      this.stmts.deleteUpdates.run(id);
+      this.stmts.deleteCheckpoints.run(id);
+      this.stmts.deleteSnapshots.run(id);
+      this.stmts.deleteMap.run(id);
+      this.stmts.insertTombstone.run(id, at);
+    })();
+  }
+
+  async deletedAt(id: string): Promise<number | null> {
+    return this.stmts.getTombstone.get(id)?.deleted_at ?? null;
   }
 
   async setTitle(id: string, title: string, at: number): Promise<void> {

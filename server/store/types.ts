@@ -46,6 +46,13 @@ export interface SnapshotRecord {
 export interface Store {
   createMap(record: MapRecord, initialState: Uint8Array, meta: UpdateMeta): Promise<void>;
   getMap(id: string): Promise<MapRecord | null>;
+  /**
+   * Deletes a map and all its content (updates, checkpoints, snapshots). Its
+   * id is kept as a tombstone so it is never served or reused again.
+   */
+  deleteMap(id: string, at: number): Promise<void>;
+  /** When the map was deleted, or null if it never was. */
+  deletedAt(id: string): Promise<number | null>;
   setTitle(id: string, title: string, at: number): Promise<void>;
   loadState(id: string): Promise<StoredState>;
   /** Returns the new update's sequence number. Must be durable when the promise resolves. */

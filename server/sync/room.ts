@@ -22,8 +22,32 @@ export interface Peer {
 }
 
 const LOAD_ORIGIN = Symbol('load');
-/** A peer may speak for a few awareness client ids (tabs sharing a socket are not a thing, but reconnects reuse ids). */
+/** A peer may speak for a few awareness client ids (a reconnect may bring a new one). */
 const MAX_AWARENESS_IDS_PER_PEER = 4;
+/** Awareness is re-sent whole on every change; a large state is a client bug or abuse. */
+const MAX_AWARENESS_STATE_CHARS = 4_096;
+
+/**
+ * Presence is only as trustworthy as the server makes it: the role shown
+ * beside a name is the role of the connection's token, and only a
+ * facilitator may be "presenting" (everyone else follows them).
+ */
+export function vouchForAwarenessState(state: string, role: Role): string | null {
+  if (state === 'null') return state;
+  if (state.length > MAX_AWARENESS_STATE_CHARS) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(state);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const record = value as Record<string, unknown>;
+  const user = typeof record.user === 'object' && record.user !== null && !Array.isArray(record.user) ? (record.user as Record<string, unknown>) : null;
+  if (user) user.role = role;
+  if (role !== 'facilitator') delete record.presenting;
+  return JSON.stringify(record);
+}
 
 /**
  * A loaded map: its Y.Doc, its awareness, and the peers connected to it.
@@ -146,11 +170,15 @@ export class Room {
       if (owner !== undefined) return owner === peer;
       return mine.size < MAX_AWARENESS_IDS_PER_PEER;
     });
+    const vouched: typeof allowed = [];
     for (const entry of allowed) {
+      const state = vouchForAwarenessState(entry.state, peer.role);
+      if (state === null) continue;
       this.awarenessOwner.set(entry.clientId, peer);
       mine.add(entry.clientId);
+      vouched.push({ ...entry, state });
     }
-    if (allowed.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(allowed), peer);
+    if (vouched.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(vouched), peer);
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -201,6 +229,12 @@ export class Room {
     this.failed = true;
     for (const peer of [...this.peers]) peer.close(CLOSE.storeFailure, 'The server could not save; reconnecting.');
     this.onFailure(this, error);
+  }
+
+  /** The map is gone (deleted): disconnect everyone and write nothing more. */
+  evict(code: number, reason: string): void {
+    this.failed = true;
+    for (const peer of [...this.peers]) peer.close(code, reason);
   }
 
   /** Waits for pending writes and writes a checkpoint if anything is new. */

@@ -84,6 +84,19 @@ export class Rooms {
     }
   }
 
+  /** Disconnects everyone from a map that no longer exists and drops it unsaved. */
+  async evict(mapId: string, code: number, reason: string): Promise<void> {
+    this.cancelIdle(mapId);
+    const roomPromise = this.rooms.get(mapId);
+    if (!roomPromise) return;
+    this.rooms.delete(mapId);
+    const room = await roomPromise.catch(() => null);
+    if (!room) return;
+    room.evict(code, reason);
+    await room.flush().catch(() => {});
+    room.destroy();
+  }
+
   private onRoomFailure(room: Room, error: Error): void {
     this.log(`map ${room.mapId}: the store failed (${error.message}); the room was reset and clients will re-send.`);
     if (this.rooms.has(room.mapId)) {

@@ -1,6 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtAppDir, launchBrowser } from '../helpers/browser';
+import { addFactor, joinAs } from '../helpers/people';
 import { createMap, startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -16,21 +17,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPerson(link: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(link);
-  await page.getByTestId('connection-state').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 20_000 });
-  (page as Page & { errors?: string[] }).errors = errors;
-  return page;
-}
-
-function pageErrors(page: Page): string[] {
-  return (page as Page & { errors?: string[] }).errors ?? [];
-}
-
 describe('browser shell', () => {
   it('creates a map from the home page and opens it as facilitator', async () => {
     const context = await browser.newContext();
@@ -40,6 +26,8 @@ describe('browser shell', () => {
     await page.getByLabel('Start from').selectOption('women-services');
     await page.getByRole('button', { name: 'Create map' }).click();
     await page.waitForURL(/\/map\/[^/]+#token=/);
+    await page.getByTestId('display-name').fill('Fran');
+    await page.getByTestId('join').click();
     await expect.poll(() => page.getByTestId('factor').count(), { timeout: 20_000 }).toBe(40);
     // Labels are text, never HTML.
     await expect.poll(() => page.locator('.topbar__title').textContent()).toBe('Our area <b>map</b>');
@@ -52,18 +40,15 @@ describe('browser shell', () => {
 
   it('two people on the same link: a factor and a link added in one appear in the other', async () => {
     const map = await createMap(server.url, { title: 'Shared' });
-    const alice = await openPerson(map.links.editor);
-    const bob = await openPerson(map.links.editor);
+    const alicePerson = await joinAs(browser, map.links.editor, 'Alice');
+    const bobPerson = await joinAs(browser, map.links.editor, 'Bob');
+    const alice = alicePerson.page;
+    const bob = bobPerson.page;
 
-    await alice.getByTestId('add-factor').click();
-    const label = alice.getByTestId('factor-label-input');
-    await label.fill('Short-term funding');
-    await label.press('Enter');
+    await addFactor(alice, 'Short-term funding');
     await expect.poll(() => bob.getByTestId('factor').allTextContents(), { timeout: 10_000 }).toEqual([expect.stringContaining('Short-term funding')]);
 
-    await bob.getByTestId('add-factor').click();
-    await bob.getByTestId('factor-label-input').fill('Staff turnover');
-    await bob.getByTestId('factor-label-input').press('Enter');
+    await addFactor(bob, 'Staff turnover');
     await expect.poll(() => alice.getByTestId('factor').count(), { timeout: 10_000 }).toBe(2);
 
     // Alice draws a link by dragging from one factor's handle to the other factor.
@@ -77,15 +62,15 @@ describe('browser shell', () => {
     await alice.mouse.up();
     await expect.poll(() => bob.getByTestId('edge-polarity').allTextContents(), { timeout: 10_000 }).toEqual(['+']);
 
-    expect(pageErrors(alice)).toEqual([]);
-    expect(pageErrors(bob)).toEqual([]);
-    await alice.context().close();
-    await bob.context().close();
+    expect(alicePerson.errors).toEqual([]);
+    expect(bobPerson.errors).toEqual([]);
+    await alicePerson.context.close();
+    await bobPerson.context.close();
   });
 
   it('a viewer sees the map but cannot add to it', async () => {
     const map = await createMap(server.url, { template: 'women-services' });
-    const viewer = await openPerson(map.links.viewer);
+    const { page: viewer } = await joinAs(browser, map.links.viewer, 'Val');
     await expect.poll(() => viewer.getByTestId('factor').count(), { timeout: 20_000 }).toBe(40);
     await expect.poll(() => viewer.locator('.pill--role').textContent()).toBe('View only');
     expect(await viewer.getByTestId('add-factor').count()).toBe(0);

@@ -1,8 +1,10 @@
 import {
-  Background, ConnectionMode, Controls, MiniMap, ReactFlow, useReactFlow,
-  type Connection, type EdgeTypes, type NodeTypes, type OnNodeDrag,
+  Background, ConnectionMode, Controls, MiniMap, ReactFlow, useReactFlow, useStore,
+  type Connection, type EdgeTypes, type NodeTypes, type OnNodeDrag, type Viewport,
 } from '@xyflow/react';
 import { useCallback, useSyncExternalStore, type MouseEvent } from 'react';
+import type { Presence } from '../../sync/presence';
+import { Cursors } from '../presence/Cursors';
 import type * as Y from 'yjs';
 import { addFactor, addLink, removeFactor, removeLink } from '../../core/model/ops';
 import { LOCAL_ORIGIN } from '../../sync/origin';
@@ -19,12 +21,26 @@ interface Props {
   author: string;
   readOnly: boolean;
   onCreated: (nodeId: string) => void;
+  presence: Presence;
+  /** The person panned or zoomed by hand (not a programmatic move): following stops. */
+  onUserMoved: () => void;
 }
 
 /** The React Flow canvas bound to the map document through a FlowStore. */
-export function MapCanvas({ doc, store, author, readOnly, onCreated }: Props) {
+export function MapCanvas({ doc, store, author, readOnly, onCreated, presence, onUserMoved }: Props) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const flow = useReactFlow();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+
+  const shareView = useCallback((viewport: Viewport) => {
+    if (!width || !height) return;
+    presence.setView({ x: (width / 2 - viewport.x) / viewport.zoom, y: (height / 2 - viewport.y) / viewport.zoom, zoom: viewport.zoom });
+  }, [presence, width, height]);
+
+  const onPointerMove = useCallback((event: MouseEvent) => {
+    presence.setCursor(flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  }, [presence, flow]);
 
   const onConnect = useCallback((connection: Connection) => {
     if (readOnly || !connection.source || !connection.target) return;
@@ -64,6 +80,13 @@ export function MapCanvas({ doc, store, author, readOnly, onCreated }: Props) {
       onNodeDragStop={onNodeDragStop}
       onDelete={onDelete}
       onDoubleClick={onPaneDoubleClick}
+      onMouseMove={onPointerMove}
+      onMouseLeave={() => presence.setCursor(null)}
+      onMove={(_event, viewport) => shareView(viewport)}
+      onMoveStart={(event) => {
+        if (event) onUserMoved();
+      }}
+      onInit={(instance) => shareView(instance.getViewport())}
       zoomOnDoubleClick={false}
       connectionMode={ConnectionMode.Loose}
       connectionRadius={48}
@@ -81,6 +104,7 @@ export function MapCanvas({ doc, store, author, readOnly, onCreated }: Props) {
       <Background gap={24} />
       <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />
       <Controls showInteractive={false} />
+      <Cursors presence={presence} />
     </ReactFlow>
   );
 }

@@ -14,12 +14,14 @@ interface Props {
   labelOf: (id: string) => string;
   /** Bumped when a new factor should have its label field focused. */
   focusLabelKey: number;
+  /** Tells others which factor's label this person is typing in (null when done). */
+  onEditing: (factorId: string | null) => void;
 }
 
 /** Edits the selected factor or link. (The full inspector is the editor's job; this is the minimum.) */
-export function SelectionPanel({ doc, author, readOnly, factor, link, labelOf, focusLabelKey }: Props) {
+export function SelectionPanel({ doc, author, readOnly, factor, link, labelOf, focusLabelKey, onEditing }: Props) {
   const ctx = { origin: LOCAL_ORIGIN, author };
-  if (factor) return <FactorFields key={factor.id} doc={doc} ctx={ctx} readOnly={readOnly} factor={factor} focusLabelKey={focusLabelKey} />;
+  if (factor) return <FactorFields key={factor.id} doc={doc} ctx={ctx} readOnly={readOnly} factor={factor} focusLabelKey={focusLabelKey} onEditing={onEditing} />;
   if (link) {
     const polarities: { value: Polarity; text: string; name: string }[] = [
       { value: '+', text: '+', name: 'Same direction (+)' },
@@ -71,8 +73,9 @@ export function SelectionPanel({ doc, author, readOnly, factor, link, labelOf, f
   );
 }
 
-function FactorFields({ doc, ctx, readOnly, factor, focusLabelKey }: {
+function FactorFields({ doc, ctx, readOnly, factor, focusLabelKey, onEditing }: {
   doc: Y.Doc; ctx: { origin: symbol; author: string }; readOnly: boolean; factor: MapNode; focusLabelKey: number;
+  onEditing: (factorId: string | null) => void;
 }) {
   const [draft, setDraft] = useState(factor.label);
   const [editing, setEditing] = useState(false);
@@ -88,8 +91,10 @@ function FactorFields({ doc, ctx, readOnly, factor, focusLabelKey }: {
     }
   }, [focusLabelKey]);
 
+  useEffect(() => () => onEditing(null), [onEditing]);
   const commit = () => {
     setEditing(false);
+    onEditing(null);
     const label = draft.trim();
     if (label && label !== factor.label) updateFactor(doc, factor.id, { label }, ctx);
     else setDraft(factor.label);
@@ -99,6 +104,7 @@ function FactorFields({ doc, ctx, readOnly, factor, focusLabelKey }: {
     if (event.key === 'Escape') {
       setDraft(factor.label);
       setEditing(false);
+      onEditing(null);
       input.current?.blur();
     }
   };
@@ -112,6 +118,7 @@ function FactorFields({ doc, ctx, readOnly, factor, focusLabelKey }: {
           value={draft}
           maxLength={300}
           readOnly={readOnly}
+          onFocus={() => !readOnly && onEditing(factor.id)}
           onChange={(e) => {
             setEditing(true);
             setDraft(e.target.value);
