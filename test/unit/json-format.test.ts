@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ImportError, applyMapJson, exportMapJson, parseMapJson } from '../../src/core/formats/json';
-import { addFactor, addLink, addTag, initMap, readMap, setLeverage, setLoopName } from '../../src/core/model';
+import { addFactor, addLink, addSection, addTag, initMap, readMap, setLeverage, setLoopName, updateFactor, updateLink } from '../../src/core/model';
 import { seedTemplate } from '../../server/templates';
 
 function sampleMap(): Y.Doc {
@@ -16,6 +16,9 @@ function sampleMap(): Y.Doc {
   addTag(doc, 'l2', 'contested');
   setLeverage(doc, a, { level: 5, rationale: 'rules' }, ctx);
   setLoopName(doc, 'l1>l2', { title: 'Churn', note: 'n' });
+  updateFactor(doc, 'a', { evidence: 'one year funding', evidenceSource: 'Refuge paper 2017', evidenceType: 'stated' });
+  updateLink(doc, 'l2', { strength: 2, confidence: 'high', evidenceType: 'implied' });
+  addSection(doc, { id: 's1', title: 'Commissioning', colour: '#fef3c7', x: -10, y: -10, width: 500, height: 200 });
   (doc.getMap('nodes').get('b') as Y.Map<unknown>).set('futureField', { keep: true });
   return doc;
 }
@@ -27,7 +30,10 @@ describe('causeway-map JSON', () => {
     expect(file.nodes.map((n) => n.id)).toEqual(['a', 'b']);
     expect(file.nodes[0]).toMatchObject({ label: 'Short-term funding', kind: 'barrier', x: 1.5, y: -2, tags: ['funding'], leverage: { level: 5, rationale: 'rules' }, createdBy: 'a1', createdAt: 42 });
     expect(file.nodes[1]).toMatchObject({ futureField: { keep: true } });
-    expect(file.edges[0]).toMatchObject({ id: 'l1', source: 'a', target: 'b', polarity: '+', delay: true });
+    expect(file.edges[0]).toMatchObject({ id: 'l1', source: 'a', target: 'b', polarity: '+', delay: true, strength: null, confidence: null });
+    expect(file.edges[1]).toMatchObject({ strength: 2, confidence: 'high', evidence: { text: '', source: '', type: 'implied' } });
+    expect(file.nodes[0]!.evidence).toEqual({ text: 'one year funding', source: 'Refuge paper 2017', type: 'stated' });
+    expect(file.sections).toEqual([{ id: 's1', title: 'Commissioning', colour: '#fef3c7', x: -10, y: -10, width: 500, height: 200 }]);
   });
 
   it('names loops from the document and says whether the list is complete', () => {

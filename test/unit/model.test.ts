@@ -4,6 +4,7 @@ import {
   ModelError, NewerSchemaError, SCHEMA_VERSION,
   addFactor, addLink, addTag, edgesMap, initMap, migrateDoc, nodesMap, readEdges, readMap, readNodes,
   removeFactor, removeLink, removeTag, setLeverage, setLoopName, setMeta, trackedTypes, updateFactor, updateLink,
+  addSection, updateSection, removeSection,
   type Migration,
 } from '../../src/core/model';
 
@@ -28,7 +29,7 @@ describe('factors', () => {
     expect(entry).toBeInstanceOf(Y.Map);
     expect(readNodes(doc)).toEqual([{
       id, label: 'Staff turnover', kind: 'barrier', x: 10, y: 20, note: '', tags: ['workforce'], leverage: null,
-      createdBy: 'tester', createdAt: 1_700_000_000_000, extra: {},
+      evidence: { text: '', source: '', type: null }, createdBy: 'tester', createdAt: 1_700_000_000_000, extra: {},
     }]);
   });
 
@@ -169,7 +170,7 @@ describe('meta, loop names and reading foreign data', () => {
     const map = readMap(doc);
     expect(map.nodes).toEqual([{
       id: 'n1', label: '', kind: 'hypothesis', x: 0, y: 0, note: '', tags: ['a'], leverage: null,
-      createdBy: '', createdAt: 0, extra: { futureField: { deep: [1, 2] } },
+      evidence: { text: '', source: '', type: null }, createdBy: '', createdAt: 0, extra: { futureField: { deep: [1, 2] } },
     }]);
     expect(map.edges[0]).toMatchObject({ polarity: '?', delay: false, extra: { weight: 3 } });
     // A tag added to an array-of-tags written by someone else keeps their tags.
@@ -179,7 +180,45 @@ describe('meta, loop names and reading foreign data', () => {
 
   it('trackedTypes covers every shared root the model writes', () => {
     const doc = newMap();
-    expect(trackedTypes(doc)).toHaveLength(4);
+    expect(trackedTypes(doc)).toHaveLength(5);
+  });
+});
+
+describe('evidence, strength, confidence and sections', () => {
+  it('edits evidence fields independently, so concurrent edits of text and source both survive', () => {
+    const one = newMap();
+    const id = addFactor(one, { label: 'A' });
+    const two = new Y.Doc();
+    sync(one, two);
+    updateFactor(one, id, { evidence: '"We were turned away twice"' });
+    updateFactor(two, id, { evidenceSource: 'Workshop 1, person accessing support', evidenceType: 'stated' });
+    sync(one, two);
+    expect(readNodes(one)[0]!.evidence).toEqual({ text: '"We were turned away twice"', source: 'Workshop 1, person accessing support', type: 'stated' });
+    updateFactor(one, id, { evidenceType: null });
+    expect(readNodes(one)[0]!.evidence.type).toBeNull();
+    expect(() => updateFactor(one, id, { evidenceType: 'rumour' as never })).toThrow(ModelError);
+  });
+
+  it('sets and clears link strength and confidence', () => {
+    const doc = newMap();
+    const a = addFactor(doc, { label: 'A' });
+    const link = addLink(doc, { source: a, target: a });
+    updateLink(doc, link, { strength: 3, confidence: 'low', evidence: 'report p.4' });
+    expect(readEdges(doc)[0]).toMatchObject({ strength: 3, confidence: 'low', evidence: { text: 'report p.4' } });
+    updateLink(doc, link, { strength: null, confidence: null });
+    expect(readEdges(doc)[0]).toMatchObject({ strength: null, confidence: null });
+    expect(() => updateLink(doc, link, { strength: 4 as never })).toThrow(ModelError);
+  });
+
+  it('adds, moves and removes sections', () => {
+    const doc = newMap();
+    const id = addSection(doc, { title: 'Commissioning priorities', colour: '#fde68a', x: 0, y: 0, width: 600, height: 300 });
+    updateSection(doc, id, { x: 50 });
+    expect(readMap(doc).sections).toEqual([{ id, title: 'Commissioning priorities', colour: '#fde68a', x: 50, y: 0, width: 600, height: 300, extra: {} }]);
+    expect(() => addSection(doc, { colour: 'red' })).toThrow(/colour/);
+    expect(() => updateSection(doc, id, { width: 5 })).toThrow(ModelError);
+    removeSection(doc, id);
+    expect(readMap(doc).sections).toEqual([]);
   });
 });
 

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import {
-  EDGE_FIELDS, LIMITS, NODE_FIELDS, NODE_KINDS, POLARITIES,
-  edgesMap, loopNamesMap, metaMap, nodesMap, readMap,
-  type MapEdge, type MapNode,
+  CONFIDENCES, EDGE_FIELDS, EVIDENCE_TYPES, LIMITS, NODE_FIELDS, NODE_KINDS, POLARITIES,
+  edgesMap, loopNamesMap, metaMap, nodesMap, readMap, sectionsMap,
+  type MapEdge, type MapNode, type MapSection,
 } from '../model';
 
 /**
@@ -37,6 +37,7 @@ export interface LoopExport {
 
 export type ExportedNode = Omit<MapNode, 'extra'> & Record<string, unknown>;
 export type ExportedEdge = Omit<MapEdge, 'extra'> & Record<string, unknown>;
+export type ExportedSection = Omit<MapSection, 'extra'> & Record<string, unknown>;
 
 export interface CausewayJson {
   format: typeof JSON_FORMAT;
@@ -47,6 +48,7 @@ export interface CausewayJson {
   exportedAt: string;
   nodes: ExportedNode[];
   edges: ExportedEdge[];
+  sections: ExportedSection[];
   loopNames: Record<string, { title?: string; note?: string }>;
   loops: ExportedLoop[];
   loopsComplete: boolean;
@@ -88,6 +90,7 @@ export function exportMapJson(doc: Y.Doc, options: { loops?: LoopExport; now?: D
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const nodes = map.nodes.map(flatten).sort(byId);
   const edges = map.edges.map(flatten).sort(byId);
+  const sections = map.sections.map(flatten).sort(byId);
   return {
     format: JSON_FORMAT,
     version: JSON_VERSION,
@@ -97,6 +100,7 @@ export function exportMapJson(doc: Y.Doc, options: { loops?: LoopExport; now?: D
     exportedAt: (options.now ?? new Date()).toISOString(),
     nodes,
     edges,
+    sections,
     loopNames,
     loops,
     loopsComplete: options.loops?.complete ?? false,
@@ -117,6 +121,11 @@ const provenance = {
   createdBy: z.string().max(200).default(''),
   createdAt: z.number().finite().default(0),
 };
+const evidenceSchema = z.object({
+  text: z.string().max(LIMITS.note).default(''),
+  source: z.string().max(LIMITS.evidenceSource).default(''),
+  type: z.enum(EVIDENCE_TYPES).nullable().default(null),
+}).default({ text: '', source: '', type: null });
 
 const nodeSchema = z.looseObject({
   id: idSchema,
@@ -128,6 +137,7 @@ const nodeSchema = z.looseObject({
   note: z.string().max(LIMITS.note).default(''),
   tags: tagsSchema,
   leverage: leverageSchema,
+  evidence: evidenceSchema,
   ...provenance,
 });
 
@@ -140,7 +150,20 @@ const edgeSchema = z.looseObject({
   note: z.string().max(LIMITS.note).default(''),
   tags: tagsSchema,
   leverage: leverageSchema,
+  evidence: evidenceSchema,
+  strength: z.union([z.literal(1), z.literal(2), z.literal(3)]).nullable().default(null),
+  confidence: z.enum(CONFIDENCES).nullable().default(null),
   ...provenance,
+});
+
+const sectionSchema = z.looseObject({
+  id: idSchema,
+  title: z.string().max(LIMITS.title).default(''),
+  colour: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#e5e7eb'),
+  x: z.number().finite().default(0),
+  y: z.number().finite().default(0),
+  width: z.number().finite().min(40).max(LIMITS.sectionSize).default(400),
+  height: z.number().finite().min(40).max(LIMITS.sectionSize).default(300),
 });
 
 export const causewayJsonSchema = z.looseObject({
@@ -149,6 +172,7 @@ export const causewayJsonSchema = z.looseObject({
   title: z.string().max(LIMITS.title).default(''),
   nodes: z.array(nodeSchema).max(IMPORT_LIMITS.nodes),
   edges: z.array(edgeSchema).max(IMPORT_LIMITS.edges),
+  sections: z.array(sectionSchema).max(1_000).default([]),
   loopNames: z.record(z.string().max(2_000), z.object({
     title: z.string().max(LIMITS.title).optional(),
     note: z.string().max(LIMITS.note).optional(),
@@ -191,6 +215,14 @@ function writeElement(entry: Y.Map<unknown>, element: Record<string, unknown>, k
       const set = new Y.Map<boolean>();
       for (const tag of value as string[]) set.set(tag.trim(), true);
       entry.set('tags', set);
+    } else if (key === 'evidence' && typeof value === 'object' && value !== null) {
+      // Stored flat (see EVIDENCE_FIELDS); empty parts are not written.
+      const evidence = value as { text?: string; source?: string; type?: string | null };
+      if (evidence.text) entry.set('evidence', evidence.text);
+      if (evidence.source) entry.set('evidenceSource', evidence.source);
+      if (evidence.type) entry.set('evidenceType', evidence.type);
+    } else if ((key === 'strength' || key === 'confidence') && value === null) {
+      continue;
     } else if (key === 'leverage') {
       if (value === null) continue;
       const leverage = new Y.Map<unknown>();
@@ -228,6 +260,12 @@ export function applyMapJson(
       const entry = new Y.Map<unknown>();
       edges.set(edge.id, entry);
       writeElement(entry, edge, EDGE_FIELDS);
+    }
+    const sections = sectionsMap(doc);
+    for (const section of data.sections) {
+      const entry = new Y.Map<unknown>();
+      sections.set(section.id, entry);
+      writeElement(entry, section, []);
     }
     const names = loopNamesMap(doc);
     for (const [signature, name] of Object.entries(data.loopNames)) {

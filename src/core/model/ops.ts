@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { newId } from './ids';
-import { SCHEMA_VERSION, edgesMap, loopNamesMap, metaMap, nodesMap } from './schema';
-import { NODE_KINDS, POLARITIES } from './types';
+import { SCHEMA_VERSION, edgesMap, loopNamesMap, metaMap, nodesMap, sectionsMap } from './schema';
+import { CONFIDENCES, EVIDENCE_TYPES, NODE_KINDS, POLARITIES } from './types';
 
 /**
  * Typed write operations on a map document. Each runs in one transaction with
@@ -30,7 +30,9 @@ export const LIMITS = {
   tagsPerElement: 50,
   title: 200,
   rationale: 2_000,
+  evidenceSource: 500,
   coordinate: 1e7,
+  sectionSize: 1e6,
 } as const;
 
 const label = z.string().trim().min(1, 'A factor needs a label.').max(LIMITS.label);
@@ -49,12 +51,20 @@ export const factorInput = z.object({
 });
 export type FactorInput = z.input<typeof factorInput>;
 
+/** Evidence fields, flat; `null` clears the evidence type. */
+const evidencePatch = {
+  evidence: z.string().max(LIMITS.note).optional(),
+  evidenceSource: z.string().max(LIMITS.evidenceSource).optional(),
+  evidenceType: z.enum(EVIDENCE_TYPES).nullable().optional(),
+};
+
 export const factorPatch = z.object({
   label: label.optional(),
   kind: z.enum(NODE_KINDS).optional(),
   x: coordinate.optional(),
   y: coordinate.optional(),
   note: z.string().max(LIMITS.note).optional(),
+  ...evidencePatch,
 }).strict();
 export type FactorPatch = z.input<typeof factorPatch>;
 
@@ -73,6 +83,9 @@ export const linkPatch = z.object({
   polarity: z.enum(POLARITIES).optional(),
   delay: z.boolean().optional(),
   note: z.string().max(LIMITS.note).optional(),
+  strength: z.union([z.literal(1), z.literal(2), z.literal(3)]).nullable().optional(),
+  confidence: z.enum(CONFIDENCES).nullable().optional(),
+  ...evidencePatch,
 }).strict();
 export type LinkPatch = z.input<typeof linkPatch>;
 
@@ -173,15 +186,21 @@ export function addFactor(doc: Y.Doc, input: FactorInput, ctx: OpContext = {}): 
   });
 }
 
-/** Only the fields given are written, so concurrent edits of other fields survive. */
+/** Writes only the keys given (null deletes), so concurrent edits of other fields survive. */
+function writePatch(entry: Y.Map<unknown>, values: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    if (value === null) {
+      if (entry.has(key)) entry.delete(key);
+    } else if (entry.get(key) !== value) {
+      entry.set(key, value);
+    }
+  }
+}
+
 export function updateFactor(doc: Y.Doc, nodeId: string, patch: FactorPatch, ctx: OpContext = {}): void {
   const values = parse(factorPatch, patch);
-  transact(doc, ctx, () => {
-    const entry = requireNode(doc, nodeId);
-    for (const [key, value] of Object.entries(values)) {
-      if (value !== undefined && entry.get(key) !== value) entry.set(key, value);
-    }
-  });
+  transact(doc, ctx, () => writePatch(requireNode(doc, nodeId), values));
 }
 
 /** Removes a factor and every link to or from it, in one transaction. */
@@ -222,12 +241,7 @@ export function addLink(doc: Y.Doc, input: LinkInput, ctx: OpContext = {}): stri
 
 export function updateLink(doc: Y.Doc, edgeId: string, patch: LinkPatch, ctx: OpContext = {}): void {
   const values = parse(linkPatch, patch);
-  transact(doc, ctx, () => {
-    const entry = requireEdge(doc, edgeId);
-    for (const [key, value] of Object.entries(values)) {
-      if (value !== undefined && entry.get(key) !== value) entry.set(key, value);
-    }
-  });
+  transact(doc, ctx, () => writePatch(requireEdge(doc, edgeId), values));
 }
 
 export function removeLink(doc: Y.Doc, edgeId: string, ctx: OpContext = {}): void {
@@ -305,5 +319,58 @@ export function setLoopName(
     }
     if (values.title !== undefined) entry.set('title', values.title);
     if (values.note !== undefined) entry.set('note', values.note);
+  });
+}
+
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour is written like #a1b2c3.');
+const sectionSize = z.number().finite().min(40).max(LIMITS.sectionSize);
+
+export const sectionInput = z.object({
+  id: id.optional(),
+  title: z.string().trim().max(LIMITS.title).default(''),
+  colour: colour.default('#e5e7eb'),
+  x: coordinate.default(0),
+  y: coordinate.default(0),
+  width: sectionSize.default(400),
+  height: sectionSize.default(300),
+});
+export type SectionInput = z.input<typeof sectionInput>;
+
+export const sectionPatch = z.object({
+  title: z.string().trim().max(LIMITS.title).optional(),
+  colour: colour.optional(),
+  x: coordinate.optional(),
+  y: coordinate.optional(),
+  width: sectionSize.optional(),
+  height: sectionSize.optional(),
+}).strict();
+export type SectionPatch = z.input<typeof sectionPatch>;
+
+export function addSection(doc: Y.Doc, input: SectionInput, ctx: OpContext = {}): string {
+  const values = parse(sectionInput, input);
+  const sectionId = values.id ?? newId();
+  return transact(doc, ctx, () => {
+    if (sectionsMap(doc).has(sectionId)) throw new ModelError(`A section with id "${sectionId}" already exists.`);
+    const entry = new Y.Map<unknown>();
+    for (const key of ['title', 'colour', 'x', 'y', 'width', 'height'] as const) entry.set(key, values[key]);
+    sectionsMap(doc).set(sectionId, entry);
+    return sectionId;
+  });
+}
+
+export function updateSection(doc: Y.Doc, sectionId: string, patch: SectionPatch, ctx: OpContext = {}): void {
+  const values = parse(sectionPatch, patch);
+  transact(doc, ctx, () => {
+    const entry = sectionsMap(doc).get(sectionId);
+    if (!(entry instanceof Y.Map)) throw new ModelError(`There is no section with id "${sectionId}".`);
+    writePatch(entry, values);
+  });
+}
+
+/** Removes a section; the factors in it stay where they are. */
+export function removeSection(doc: Y.Doc, sectionId: string, ctx: OpContext = {}): void {
+  transact(doc, ctx, () => {
+    if (!sectionsMap(doc).has(sectionId)) throw new ModelError(`There is no section with id "${sectionId}".`);
+    sectionsMap(doc).delete(sectionId);
   });
 }

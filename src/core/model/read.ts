@@ -1,9 +1,13 @@
 import * as Y from 'yjs';
 import {
-  EDGE_FIELDS, META_FIELDS, NODE_FIELDS, SCHEMA_VERSION,
-  edgesMap, metaMap, nodesMap,
+  EDGE_FIELDS, META_FIELDS, NODE_FIELDS, SCHEMA_VERSION, SECTION_FIELDS,
+  edgesMap, metaMap, nodesMap, sectionsMap,
 } from './schema';
-import { POLARITIES, type Leverage, type MapEdge, type MapMeta, type MapNode, type MapSnapshot, type Polarity } from './types';
+import {
+  CONFIDENCES, EVIDENCE_TYPES, POLARITIES, STRENGTHS,
+  type Confidence, type Evidence, type Leverage, type MapEdge, type MapMeta, type MapNode, type MapSection,
+  type MapSnapshot, type Polarity, type Strength,
+} from './types';
 
 /**
  * Reading a document is defensive: any client (or an older or newer version)
@@ -52,6 +56,23 @@ export function readLeverage(value: unknown): Leverage | null {
   return leverage;
 }
 
+export function readEvidence(entry: Y.Map<unknown>): Evidence {
+  const type = entry.get('evidenceType');
+  return {
+    text: str(entry.get('evidence')),
+    source: str(entry.get('evidenceSource')),
+    type: (EVIDENCE_TYPES as readonly unknown[]).includes(type) ? (type as Evidence['type']) : null,
+  };
+}
+
+function readStrength(value: unknown): Strength | null {
+  return (STRENGTHS as readonly unknown[]).includes(value) ? (value as Strength) : null;
+}
+
+function readConfidence(value: unknown): Confidence | null {
+  return (CONFIDENCES as readonly unknown[]).includes(value) ? (value as Confidence) : null;
+}
+
 export function readPolarity(value: unknown): Polarity {
   return (POLARITIES as readonly unknown[]).includes(value) ? (value as Polarity) : '?';
 }
@@ -66,6 +87,7 @@ export function readNode(id: string, entry: Y.Map<unknown>): MapNode {
     note: str(entry.get('note')),
     tags: readTags(entry.get('tags')),
     leverage: readLeverage(entry.get('leverage')),
+    evidence: readEvidence(entry),
     createdBy: str(entry.get('createdBy')),
     createdAt: num(entry.get('createdAt')),
     extra: extras(entry, NODE_FIELDS),
@@ -82,6 +104,9 @@ export function readEdge(id: string, entry: Y.Map<unknown>): MapEdge {
     note: str(entry.get('note')),
     tags: readTags(entry.get('tags')),
     leverage: readLeverage(entry.get('leverage')),
+    evidence: readEvidence(entry),
+    strength: readStrength(entry.get('strength')),
+    confidence: readConfidence(entry.get('confidence')),
     createdBy: str(entry.get('createdBy')),
     createdAt: num(entry.get('createdAt')),
     extra: extras(entry, EDGE_FIELDS),
@@ -124,8 +149,29 @@ export function readEdges(doc: Y.Doc, nodeIds?: ReadonlySet<string>): MapEdge[] 
   return out;
 }
 
+export function readSection(id: string, entry: Y.Map<unknown>): MapSection {
+  return {
+    id,
+    title: str(entry.get('title')),
+    colour: str(entry.get('colour'), '#e5e7eb') || '#e5e7eb',
+    x: num(entry.get('x')),
+    y: num(entry.get('y')),
+    width: Math.max(40, num(entry.get('width'), 400)),
+    height: Math.max(40, num(entry.get('height'), 300)),
+    extra: extras(entry, SECTION_FIELDS),
+  };
+}
+
+export function readSections(doc: Y.Doc): MapSection[] {
+  const out: MapSection[] = [];
+  for (const [id, entry] of sectionsMap(doc).entries()) {
+    if (entry instanceof Y.Map) out.push(readSection(id, entry));
+  }
+  return out;
+}
+
 export function readMap(doc: Y.Doc): MapSnapshot {
   const nodes = readNodes(doc);
   const edges = readEdges(doc, new Set(nodes.map((n) => n.id)));
-  return { meta: readMeta(doc), nodes, edges };
+  return { meta: readMeta(doc), nodes, edges, sections: readSections(doc) };
 }

@@ -25,6 +25,24 @@ export const MEADOWS_LEVELS: ReadonlyArray<{ level: number; name: string; explan
   { level: 1, name: 'Transcending paradigms', explanation: 'The ability to step outside any one paradigm.' },
 ];
 
+export const EVIDENCE_TYPES = ['stated', 'implied'] as const;
+/** Whether a claim was said outright by someone, or inferred by the group or the note-taker. */
+export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
+
+export const CONFIDENCES = ['low', 'medium', 'high'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+/** Link strength: 1 weak, 2 moderate, 3 strong. */
+export const STRENGTHS = [1, 2, 3] as const;
+export type Strength = (typeof STRENGTHS)[number];
+
+/** Provenance of a claim: a quote or description, where it came from, and how direct it is. */
+export interface Evidence {
+  text: string;
+  source: string;
+  type: EvidenceType | null;
+}
+
 export interface Leverage {
   /** Meadows level, 1 (strongest) to 12 (weakest). */
   level: number;
@@ -49,6 +67,7 @@ export interface MapNode extends Provenance {
   /** Sorted, de-duplicated. */
   tags: string[];
   leverage: Leverage | null;
+  evidence: Evidence;
   /** Keys this version does not know, kept verbatim (JSON-compatible values). */
   extra: Record<string, unknown>;
 }
@@ -63,6 +82,21 @@ export interface MapEdge extends Provenance {
   /** Leverage points and tags may sit on a link as well as on a factor. */
   tags: string[];
   leverage: Leverage | null;
+  evidence: Evidence;
+  strength: Strength | null;
+  confidence: Confidence | null;
+  extra: Record<string, unknown>;
+}
+
+/** A named, coloured region of the canvas (a system level, say); factors inside it move with it. */
+export interface MapSection {
+  id: string;
+  title: string;
+  colour: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
   extra: Record<string, unknown>;
 }
 
@@ -79,4 +113,5 @@ export interface MapSnapshot {
   meta: MapMeta;
   nodes: MapNode[];
   edges: MapEdge[];
+  sections: MapSection[];
 }
