@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { MAP_ID_PATTERN, roleForToken, type Role } from '../auth';
 import type { Limits } from '../config';
 import type { Store } from '../store/types';
@@ -9,6 +9,18 @@ import type { Peer } from './room';
 import type { Rooms } from './rooms';
 
 const AUTHOR_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const WS_MESSAGE_TOO_BIG = 1009;
+
+/**
+ * ws refuses a frame over its maxPayload with close code 1009 before our code
+ * sees it; the contract promises 4413 for every message over the cap.
+ */
+class CausewaySocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    if (code === WS_MESSAGE_TOO_BIG) super.close(CLOSE.tooLarge, 'Message too large.');
+    else super.close(code, data);
+  }
+}
 const HEARTBEAT_MS = 30_000;
 
 function toBytes(data: RawData): Uint8Array {
@@ -37,18 +49,30 @@ export class SyncEndpoint {
   ) {
     // ws closes with 1009 above maxPayload without telling us; keep its cap above
     // ours so that the contract's 4413 is what clients see for oversize messages.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes * 4 });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes * 4, WebSocket: CausewaySocket });
     this.heartbeat = setInterval(() => this.ping(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
   /** True when the request is for this endpoint (and now handled). */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      return false;
+    }
     const match = /^\/ws\/([^/]+)\/?$/.exec(url.pathname);
     if (!match) return false;
+    let mapId: string;
+    try {
+      mapId = decodeURIComponent(match[1] ?? '');
+    } catch {
+      // A broken %-escape names no map.
+      mapId = '';
+    }
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      void this.accept(ws, decodeURIComponent(match[1] ?? ''), url.searchParams);
+      void this.accept(ws, mapId, url.searchParams);
     });
     return true;
   }

@@ -1,6 +1,10 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { migrateDoc } from '../../src/core/model/migrations';
+import { refusal } from '../../src/core/model/policy';
+import { SESSION, VOTES, VOTE_RESULTS, COMMENTS } from '../../src/core/model/workshop';
+import { EDGES, LOOP_NAMES, META, NODES, SECTIONS } from '../../src/core/model/schema';
+import { changesOf } from './guard';
 import type { Role } from '../auth';
 import type { Limits } from '../config';
 import type { Store, UpdateMeta } from '../store/types';
@@ -22,6 +26,16 @@ export interface Peer {
 }
 
 const LOAD_ORIGIN = Symbol('load');
+/** Origin of a peer's update while it is applied, so the guard can undo exactly that. */
+const PEER_APPLY = Symbol('peer-apply');
+const GUARDED_ROOTS = [META, NODES, EDGES, SECTIONS, LOOP_NAMES, SESSION, VOTES, VOTE_RESULTS, COMMENTS];
+
+/** A peer's update being applied: the updates it caused, and whether the policy refused it. */
+interface Applying {
+  peer: Peer;
+  updates: Uint8Array[];
+  refused: string | null;
+}
 /** A peer may speak for a few awareness client ids (a reconnect may bring a new one). */
 const MAX_AWARENESS_IDS_PER_PEER = 4;
 /** Awareness is re-sent whole on every change; a large state is a client bug or abuse. */
@@ -62,10 +76,27 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly peers = new Set<Peer>();
   private readonly awarenessOwner = new Map<number, Peer>();
+  /** Who first spoke for each awareness client id: only they may take it up again after a reconnect. */
+  private readonly awarenessAuthor = new Map<number, string>();
   private readonly awarenessIds = new Map<Peer, Set<number>>();
   private writeChain: Promise<void> = Promise.resolve();
   private sinceCheckpoint = 0;
   private failed = false;
+  /**
+   * Undoes a peer's update that the policy refuses (an editor changing the
+   * phase, editing a locked map, voting over budget). Refused content is
+   * stored and relayed together with its undoing as one update that changes
+   * nothing, so every replica's state vector stays in step and no client
+   * re-sends it forever.
+   *
+   * Known limit: if a refused write and a permitted write of the same map key
+   * are made at the same instant on different replicas, Yjs may order the
+   * refused item last, and undoing it then leaves the permitted value hidden.
+   * Only a modified client writes refused keys, so the cost is that the
+   * facilitator repeats that one change (docs/security.md).
+   */
+  private readonly guard: Y.UndoManager;
+  private applying: Applying | null = null;
 
   constructor(
     readonly mapId: string,
@@ -74,6 +105,10 @@ export class Room {
     private readonly onFailure: (room: Room, error: Error) => void,
   ) {
     this.awareness.setLocalState(null);
+    this.guard = new Y.UndoManager(GUARDED_ROOTS.map((name) => this.doc.getMap(name)), {
+      trackedOrigins: new Set([PEER_APPLY]),
+      captureTimeout: 0,
+    });
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
   }
@@ -152,7 +187,20 @@ export class Room {
     } catch (error) {
       throw new MalformedMessageError(`bad update: ${(error as Error).message}`);
     }
-    Y.applyUpdate(this.doc, sync.update, peer);
+    const applying: Applying = { peer, updates: [], refused: null };
+    this.applying = applying;
+    try {
+      this.guard.stopCapturing();
+      Y.applyUpdate(this.doc, sync.update, PEER_APPLY);
+      if (applying.refused) this.guard.undo();
+    } finally {
+      this.applying = null;
+      this.guard.clear();
+    }
+    if (applying.updates.length === 0) return;
+    const update = applying.updates.length === 1 ? applying.updates[0]! : Y.mergeUpdates(applying.updates);
+    // A refused update goes back to its sender too, carrying the undo.
+    this.persistAndRelay(update, { at: Date.now(), author: peer.author, role: peer.role }, applying.refused ? null : peer);
   }
 
   private handleAwareness(peer: Peer, update: Uint8Array): void {
@@ -164,29 +212,46 @@ export class Room {
     }
     const mine = this.awarenessIds.get(peer);
     if (!mine) return;
-    // A peer may not speak for a client id another peer holds.
-    const allowed = entries.filter((entry) => {
-      const owner = this.awarenessOwner.get(entry.clientId);
-      if (owner !== undefined) return owner === peer;
-      return mine.size < MAX_AWARENESS_IDS_PER_PEER;
-    });
-    const vouched: typeof allowed = [];
-    for (const entry of allowed) {
+    const vouched: typeof entries = [];
+    for (const entry of entries) {
+      if (!this.mayClaim(peer, mine, entry.clientId)) continue;
       const state = vouchForAwarenessState(entry.state, peer.role);
       if (state === null) continue;
       this.awarenessOwner.set(entry.clientId, peer);
+      this.awarenessAuthor.set(entry.clientId, peer.author);
       mine.add(entry.clientId);
-      vouched.push({ ...entry, state });
+      // The server numbers each id's states itself. It is the only relay, so its
+      // counter only grows for everyone, even when a client comes back after the
+      // server announced it gone (which bumped the clock past the client's own).
+      const clock = (this.awareness.meta.get(entry.clientId)?.clock ?? 0) + 1;
+      vouched.push({ clientId: entry.clientId, clock, state });
     }
     if (vouched.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(vouched), peer);
   }
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+  /** A peer may speak for an id it holds, or a free one that nobody else has used (anonymous ids excepted). */
+  private mayClaim(peer: Peer, mine: Set<number>, clientId: number): boolean {
+    const owner = this.awarenessOwner.get(clientId);
+    if (owner !== undefined) return owner === peer;
+    if (mine.size >= MAX_AWARENESS_IDS_PER_PEER) return false;
+    const previous = this.awarenessAuthor.get(clientId);
+    return previous === undefined || previous === peer.author || previous.startsWith('anon-');
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     if (origin === LOAD_ORIGIN) return;
-    const source = this.isPeer(origin) ? origin : null;
-    const meta: UpdateMeta = source
-      ? { at: Date.now(), author: source.author, role: source.role }
-      : { at: Date.now(), author: typeof origin === 'string' ? origin : 'server', role: 'server' };
+    const applying = this.applying;
+    if (applying) {
+      if (origin === PEER_APPLY && !applying.refused) {
+        applying.refused = refusal(this.doc, applying.peer, changesOf(this.doc, transaction));
+      }
+      applying.updates.push(update);
+      return;
+    }
+    this.persistAndRelay(update, { at: Date.now(), author: typeof origin === 'string' ? origin : 'server', role: 'server' }, null);
+  };
+
+  private persistAndRelay(update: Uint8Array, meta: UpdateMeta, source: Peer | null): void {
     this.writeChain = this.writeChain
       .then(async () => {
         if (this.failed) return;
@@ -199,7 +264,7 @@ export class Room {
         }
       })
       .catch((error: unknown) => this.fail(error as Error));
-  };
+  }
 
   private readonly onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
@@ -247,6 +312,7 @@ export class Room {
   }
 
   destroy(): void {
+    this.guard.destroy();
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();

@@ -4,3 +4,5 @@ export * from './read';
 export * from './ops';
 export * from './ids';
 export * from './migrations';
+export * from './workshop';
+export * from './policy';
