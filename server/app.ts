@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config';
 import { handleApi } from './http/api';
+import { RateLimiter } from './http/rate-limit';
 import { SECURITY_HEADERS, sendError } from './http/respond';
 import { staticHandler } from './http/static';
 import { SqliteStore } from './store/sqlite';
@@ -24,8 +25,9 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const store = SqliteStore.open(config.dataDir);
   const rooms = new Rooms(store, config.limits, config.log);
-  const sync = new SyncEndpoint(store, rooms, config.limits, config.log);
+  const sync = new SyncEndpoint(store, rooms, config.limits, config.log, config.trustProxy);
   const serveStatic = staticHandler(config.staticDir);
+  const createLimiter = new RateLimiter(config.limits.createsPer10Min, 10 * 60_000);
 
   const server = http.createServer((req, res) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
@@ -35,7 +37,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     } catch {
       return sendError(res, 400, 'The address is not valid.');
     }
-    handleApi({ config, store, rooms }, req, res, url)
+    handleApi({ config, store, rooms, createLimiter }, req, res, url)
       .then((handled) => {
         if (handled) return;
         if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Use GET.');

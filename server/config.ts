@@ -13,6 +13,13 @@ export interface Limits {
   idleUnloadMs: number;
   /** Write a merged checkpoint after this many logged updates. */
   compactEvery: number;
+  /**
+   * Maps created (or imported) per client address per 10 minutes. A whole
+   * venue can share one address, so these are generous; 0 turns a limit off.
+   */
+  createsPer10Min: number;
+  /** Websocket connection attempts per client address per minute. */
+  connectionsPerMin: number;
 }
 
 export interface ServerConfig {
@@ -24,6 +31,8 @@ export interface ServerConfig {
   /** Origin used in share links when set (e.g. behind a reverse proxy); otherwise taken from the request. */
   publicUrl: string | null;
   limits: Limits;
+  /** Use X-Forwarded-For for the client address (only behind a reverse proxy you run). */
+  trustProxy: boolean;
   /** Log lines go here; tests pass a no-op. */
   log: (line: string) => void;
 }
@@ -34,6 +43,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxImportBytes: 20 * 1024 * 1024,
   idleUnloadMs: 30_000,
   compactEvery: 500,
+  createsPer10Min: 60,
+  connectionsPerMin: 600,
 };
 
 const envSchema = z.object({
@@ -43,6 +54,9 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).optional(),
   IDLE_UNLOAD_MS: z.coerce.number().int().min(0).optional(),
+  CREATES_PER_10_MIN: z.coerce.number().int().min(0).optional(),
+  CONNECTIONS_PER_MIN: z.coerce.number().int().min(0).optional(),
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
 export class ConfigError extends Error {
@@ -67,7 +81,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, staticDir: string | null):
       ...DEFAULT_LIMITS,
       ...(e.MAX_MESSAGE_BYTES !== undefined ? { maxMessageBytes: e.MAX_MESSAGE_BYTES } : {}),
       ...(e.IDLE_UNLOAD_MS !== undefined ? { idleUnloadMs: e.IDLE_UNLOAD_MS } : {}),
+      ...(e.CREATES_PER_10_MIN !== undefined ? { createsPer10Min: e.CREATES_PER_10_MIN } : {}),
+      ...(e.CONNECTIONS_PER_MIN !== undefined ? { connectionsPerMin: e.CONNECTIONS_PER_MIN } : {}),
     },
+    trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
     log: (line) => console.log(line),
   };
 }

@@ -10,12 +10,23 @@ import type { MapRecord, Store } from '../store/types';
 import type { Rooms } from '../sync/rooms';
 import { TEMPLATE_NAMES, seedTemplate, templateTitle } from '../templates';
 import { CLOSE } from '../sync/protocol';
+import { RateLimiter, clientAddress } from './rate-limit';
 import { HttpError, readBody, readJsonBody, sendError, sendFile, sendJson } from './respond';
 
 export interface ApiContext {
   config: ServerConfig;
   store: Store;
   rooms: Rooms;
+  /** Map creation and import, per client address. */
+  createLimiter: RateLimiter;
+}
+
+function limitCreation(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
+  const address = clientAddress(req, ctx.config.trustProxy);
+  if (!ctx.createLimiter.take(address)) {
+    res.setHeader('Retry-After', String(ctx.createLimiter.retryAfterSeconds(address)));
+    throw new HttpError(429, 'Too many maps were created from this address just now. Wait a few minutes and try again.');
+  }
 }
 
 const createBody = z.object({
@@ -189,11 +200,13 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     }
     if (path === '/api/maps') {
       if (method !== 'POST') throw new HttpError(405, 'Use POST to create a map.');
+      limitCreation(ctx, req, res);
       await createMap(ctx, req, res);
       return true;
     }
     if (path === '/api/maps/import') {
       if (method !== 'POST') throw new HttpError(405, 'Use POST with the file as the body.');
+      limitCreation(ctx, req, res);
       await importMap(ctx, req, res, url);
       return true;
     }

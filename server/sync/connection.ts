@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { MAP_ID_PATTERN, roleForToken, type Role } from '../auth';
 import type { Limits } from '../config';
+import { RateLimiter, clientAddress } from '../http/rate-limit';
 import type { Store } from '../store/types';
 import { CLOSE, MalformedMessageError, decodeClientMessage } from './protocol';
 import type { Peer } from './room';
@@ -40,13 +41,16 @@ export class SyncEndpoint {
   /** Open sockets, each with whether it answered the last ping. */
   private readonly sockets = new Map<WebSocket, { alive: boolean }>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly connectLimiter: RateLimiter;
 
   constructor(
     private readonly store: Store,
     private readonly rooms: Rooms,
     private readonly limits: Limits,
     private readonly log: (line: string) => void,
+    private readonly trustProxy = false,
   ) {
+    this.connectLimiter = new RateLimiter(limits.connectionsPerMin, 60_000);
     // ws closes with 1009 above maxPayload without telling us; keep its cap above
     // ours so that the contract's 4413 is what clients see for oversize messages.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes * 4, WebSocket: CausewaySocket });
@@ -71,8 +75,11 @@ export class SyncEndpoint {
       // A broken %-escape names no map.
       mapId = '';
     }
+    const allowed = this.connectLimiter.take(clientAddress(request, this.trustProxy));
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      void this.accept(ws, mapId, url.searchParams);
+      // 1013 "try again later": y-websocket backs off and retries, as it should for a busy server.
+      if (!allowed) ws.close(CLOSE.tryAgainLater, 'Too many connection attempts from this address; retrying shortly.');
+      else void this.accept(ws, mapId, url.searchParams);
     });
     return true;
   }

@@ -18,6 +18,7 @@ export const CLOSE = {
   /** The store failed to write: the client keeps its edits and retries. */
   storeFailure: 1011,
   shuttingDown: 1001,
+  tryAgainLater: 1013,
   /** Reached by a client that was in a room the server unloaded for a store failure. */
   roomReset: 1012,
 } as const;

@@ -26,6 +26,7 @@ export async function startTestServer(options: { dataDir?: string; limits?: Part
     dataDir,
     staticDir: options.staticDir ?? null,
     publicUrl: null,
+    trustProxy: false,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     log: () => {},
   });

@@ -104,7 +104,7 @@ describe('facilitator-only state is enforced by the server', () => {
     const a = addFactor(facilitator.doc, { label: 'A' });
     const b = addFactor(facilitator.doc, { label: 'B' });
     // No vote open: a ballot written by hand is undone.
-    votesMap(ed.doc).set('fake', new Y.Map());
+    votesMap(ed.doc).set('fake', new Y.Map() as never);
     const voteId = openVote(facilitator.doc, { targets: 'factors', dots: 3, visibility: 'hidden' });
     await waitFor(() => readSession(ed.doc).vote?.id === voteId && readSession(mo.doc).vote?.id === voteId && readNodes(ed.doc).length === 2, 'vote to open');
     expect(votesMap(ed.doc).has('fake')).toBe(false);
@@ -166,7 +166,7 @@ describe('facilitator-only state is enforced by the server', () => {
     const target = addFactor(ed.doc, { label: 'T' });
     const id = addComment(ed.doc, { target, text: 'Mine', authorName: 'Ed' }, { author: 'ed' });
     await waitFor(() => readComments(mo.doc).length === 1, 'comment to arrive');
-    mo.doc.getMap('comments').get(id)!.set('text', 'Hijacked');
+    (mo.doc.getMap('comments').get(id) as Y.Map<unknown>).set('text', 'Hijacked');
     addComment(mo.doc, { target, text: 'Pretending', authorName: 'Ed' }, { author: 'ed' });
     const view = await serverView();
     await waitFor(() => readComments(mo.doc).length === 1 && readComments(mo.doc)[0]!.text === 'Mine', 'mo changes undone');
