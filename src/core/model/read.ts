@@ -124,13 +124,18 @@ export function readMeta(doc: Y.Doc): MapMeta {
   };
 }
 
-/** Every node whose entry is a Y.Map (a foreign client could write anything). */
+/** By id: a Y.Map iterates in each replica's own arrival order, and readers must agree. */
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Every node whose entry is a Y.Map (a foreign client could write anything), in id order. */
 export function readNodes(doc: Y.Doc): MapNode[] {
   const out: MapNode[] = [];
   for (const [id, entry] of nodesMap(doc).entries()) {
     if (entry instanceof Y.Map) out.push(readNode(id, entry));
   }
-  return out;
+  return out.sort(byId);
 }
 
 /**
@@ -146,7 +151,7 @@ export function readEdges(doc: Y.Doc, nodeIds?: ReadonlySet<string>): MapEdge[] 
     const edge = readEdge(id, entry);
     if (ids.has(edge.source) && ids.has(edge.target)) out.push(edge);
   }
-  return out;
+  return out.sort(byId);
 }
 
 export function readSection(id: string, entry: Y.Map<unknown>): MapSection {
@@ -167,7 +172,7 @@ export function readSections(doc: Y.Doc): MapSection[] {
   for (const [id, entry] of sectionsMap(doc).entries()) {
     if (entry instanceof Y.Map) out.push(readSection(id, entry));
   }
-  return out;
+  return out.sort(byId);
 }
 
 export function readMap(doc: Y.Doc): MapSnapshot {
