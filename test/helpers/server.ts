@@ -18,7 +18,7 @@ export interface TestServer extends RunningServer {
 }
 
 /** The real server, in this process, on a free port with a temporary DATA_DIR. */
-export async function startTestServer(options: { dataDir?: string; limits?: Partial<Limits>; staticDir?: string | null } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; limits?: Partial<Limits>; staticDir?: string | null; log?: (line: string) => void } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const server = await startServer({
     port: 0,
@@ -28,7 +28,7 @@ export async function startTestServer(options: { dataDir?: string; limits?: Part
     publicUrl: null,
     trustProxy: false,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    log: () => {},
+    log: options.log ?? (() => {}),
   });
   return { ...server, dataDir, wsUrl: `${server.url.replace(/^http/, 'ws')}/ws` };
 }
