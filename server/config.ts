@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { IMPORT_MAX_BYTES } from '../src/core/formats/types';
 
 /** Sizes and times the server enforces. Documented in README.md ("Limits"). */
 export interface Limits {
@@ -40,7 +41,7 @@ export interface ServerConfig {
 export const DEFAULT_LIMITS: Limits = {
   maxMessageBytes: 8 * 1024 * 1024,
   maxBodyBytes: 1024 * 1024,
-  maxImportBytes: 20 * 1024 * 1024,
+  maxImportBytes: IMPORT_MAX_BYTES,
   idleUnloadMs: 30_000,
   compactEvery: 500,
   createsPer10Min: 60,

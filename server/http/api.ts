@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { ImportError, applyMapJson, exportMapJson, parseMapJson } from '../../src/core/formats/json';
+import {
+  CSV_FILES, EXPORT_FORMATS, IMPORT_FORMATS, ImportError, exportInputFromDoc, exportMap as renderExport, importFile,
+  type ExportFormat, type ImportFormat,
+} from '../../src/core/formats';
+import { applyMapJson } from '../../src/core/formats/json';
 import { initMap, readMap, LIMITS } from '../../src/core/model';
 import { MAP_ID_PATTERN, hashTokens, newMapId, newTokens, roleForToken, type Role, type Tokens } from '../auth';
 import type { ServerConfig } from '../config';
@@ -34,10 +38,12 @@ const createBody = z.object({
   template: z.enum(TEMPLATE_NAMES, { message: `template must be one of: ${TEMPLATE_NAMES.join(', ')}.` }).default('blank'),
 }).strict();
 
-/** Every format of the contract; those not built yet answer 501, not a wrong file. */
-const EXPORT_FORMATS = ['json', 'csv', 'graphml', 'gexf', 'dot', 'mdl', 'svg', 'png'] as const;
+const exportFormats = Object.keys(EXPORT_FORMATS) as [ExportFormat, ...ExportFormat[]];
 const exportQuery = z.object({
-  format: z.enum(EXPORT_FORMATS, { message: `format must be one of: ${EXPORT_FORMATS.join(', ')}.` }).default('json'),
+  format: z.enum(exportFormats, { message: `format must be one of: ${exportFormats.join(', ')}.` }).default('json'),
+  /** CSV comes as three files; this picks one. */
+  file: z.enum(CSV_FILES, { message: `file must be one of: ${CSV_FILES.join(', ')}.` }).optional(),
+  token: z.string().optional(),
 });
 
 function firstIssue(error: z.ZodError): string {
@@ -123,9 +129,9 @@ async function createMap(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
   });
 }
 
-const IMPORT_FORMATS = ['json'] as const;
+const importFormats = Object.keys(IMPORT_FORMATS) as [ImportFormat, ...ImportFormat[]];
 const importQuery = z.object({
-  format: z.enum(IMPORT_FORMATS, { message: `format must be one of: ${IMPORT_FORMATS.join(', ')}.` }),
+  format: z.enum(importFormats, { message: `format must be one of: ${importFormats.join(', ')}.` }),
   title: z.string().trim().max(LIMITS.title, `A title can be at most ${LIMITS.title} characters.`).optional(),
 }).strict();
 
@@ -136,13 +142,7 @@ async function importMap(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
   const bytes = await readBody(req, ctx.config.limits.maxImportBytes);
   let parsed;
   try {
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    } catch {
-      throw new ImportError('The file is not valid JSON.');
-    }
-    parsed = parseMapJson(json);
+    parsed = importFile(query.data.format, bytes);
   } catch (error) {
     if (error instanceof ImportError) throw new HttpError(400, error.message);
     throw error;
@@ -172,19 +172,23 @@ async function describeMap(ctx: ApiContext, req: IncomingMessage, res: ServerRes
   sendJson(res, 200, { id: map.id, title: counts.title, createdAt: map.createdAt, updatedAt: map.updatedAt, nodes: counts.nodes, edges: counts.edges, loops: counts.loops, loopsComplete: counts.loopsComplete, role });
 }
 
-function fileStem(title: string): string {
-  const stem = title.normalize('NFKD').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60);
-  return stem || 'causeway-map';
+/** Renders a document in any export format and sends it as a download. */
+export async function sendExport(res: ServerResponse, doc: Y.Doc, format: ExportFormat, file: (typeof CSV_FILES)[number] | undefined): Promise<void> {
+  const input = exportInputFromDoc(doc, analyseLoops(readMap(doc)));
+  const result = await renderExport(format, input, file ? { csvFile: file } : {});
+  sendFile(res, result.body, result.contentType, result.filename);
 }
 
 async function exportMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
   const query = exportQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) throw new HttpError(400, firstIssue(query.error));
   await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
-  const { format } = query.data;
-  if (format !== 'json') throw new HttpError(501, `Export as ${format} is not available yet; use format=json.`);
-  const file = await withDoc(ctx, mapId, (doc) => exportMapJson(doc, { loops: analyseLoops(readMap(doc)) }));
-  sendFile(res, JSON.stringify(file, null, 2), 'application/json; charset=utf-8', `${fileStem(file.title)}.causeway.json`);
+  const room = await ctx.rooms.open(mapId);
+  try {
+    await sendExport(res, room.doc, query.data.format, query.data.file);
+  } finally {
+    ctx.rooms.released(room);
+  }
 }
 
 /** Handles /healthz and /api/*; returns false for anything else. */

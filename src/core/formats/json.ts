@@ -5,6 +5,7 @@ import {
   edgesMap, loopNamesMap, metaMap, nodesMap, readMap, sectionsMap,
   type MapEdge, type MapNode, type MapSection,
 } from '../model';
+import type { ExportInput } from './types';
 
 /**
  * The research format (DESIGN.md, "Export JSON"): `format: "causeway-map"`,
@@ -76,36 +77,61 @@ function readLoopNames(doc: Y.Doc): Record<string, { title?: string; note?: stri
   return out;
 }
 
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /**
- * `loops` comes from the analysis engine; without it the export says the
- * loop list is not complete rather than claiming a map has no loops.
+ * Everything an exporter needs from a document. `loops` come from the
+ * analysis engine; without them the export says the loop list is not
+ * complete rather than claiming a map has no loops.
  */
-export function exportMapJson(doc: Y.Doc, options: { loops?: LoopExport; now?: Date } = {}): CausewayJson {
+export function exportInputFromDoc(doc: Y.Doc, loops?: LoopExport, now?: Date): ExportInput {
   const map = readMap(doc);
-  const loopNames = readLoopNames(doc);
-  const loops = (options.loops?.loops ?? []).map((loop) => {
+  const input: ExportInput = {
+    title: map.meta.title,
+    nodes: map.nodes,
+    edges: map.edges,
+    loops: loops?.loops ?? [],
+    loopsComplete: loops?.complete ?? false,
+    loopNames: readLoopNames(doc),
+    sections: map.sections,
+    mapId: map.meta.mapId,
+    createdAt: map.meta.createdAt,
+  };
+  if (now) input.now = now;
+  return input;
+}
+
+/** The research format from an export input; loops carry the names given to them. */
+export function toCausewayJson(input: ExportInput): CausewayJson {
+  const loopNames = input.loopNames ?? {};
+  const loops = input.loops.map((loop) => {
     const title = loopNames[loop.id]?.title;
-    return title ? { ...loop, name: title } : loop;
+    return title && !loop.name ? { ...loop, name: title } : loop;
   });
-  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const nodes = map.nodes.map(flatten).sort(byId);
-  const edges = map.edges.map(flatten).sort(byId);
-  const sections = map.sections.map(flatten).sort(byId);
+  const nodes = [...input.nodes].sort(byId).map(flatten);
+  const edges = [...input.edges].sort(byId).map(flatten);
+  const sections = [...(input.sections ?? [])].sort(byId).map(flatten);
   return {
     format: JSON_FORMAT,
     version: JSON_VERSION,
-    mapId: map.meta.mapId,
-    title: map.meta.title,
-    createdAt: map.meta.createdAt,
-    exportedAt: (options.now ?? new Date()).toISOString(),
+    mapId: input.mapId ?? '',
+    title: input.title,
+    createdAt: input.createdAt ?? 0,
+    exportedAt: (input.now ?? new Date()).toISOString(),
     nodes,
     edges,
     sections,
     loopNames,
     loops,
-    loopsComplete: options.loops?.complete ?? false,
+    loopsComplete: input.loopsComplete,
     summary: { nodes: nodes.length, edges: edges.length, loops: loops.length },
   };
+}
+
+export function exportMapJson(doc: Y.Doc, options: { loops?: LoopExport; now?: Date } = {}): CausewayJson {
+  return toCausewayJson(exportInputFromDoc(doc, options.loops, options.now));
 }
 
 const leverageSchema = z.object({
