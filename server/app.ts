@@ -5,6 +5,7 @@ import { handleApi } from './http/api';
 import { RateLimiter } from './http/rate-limit';
 import { SECURITY_HEADERS, sendError } from './http/respond';
 import { staticHandler } from './http/static';
+import { watchForCheckpoints } from './snapshots';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
 import { SyncEndpoint } from './sync/connection';
@@ -24,7 +25,8 @@ export interface RunningServer {
 /** Starts HTTP, API, static app and sync on one port. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const store = SqliteStore.open(config.dataDir);
-  const rooms = new Rooms(store, config.limits, config.log);
+  const rooms = new Rooms(store, config.limits, config.log, (room) =>
+    watchForCheckpoints(store, room.mapId, room.doc, config.checkpoints, config.log));
   const sync = new SyncEndpoint(store, rooms, config.limits, config.log, config.trustProxy);
   const serveStatic = staticHandler(config.staticDir);
   const createLimiter = new RateLimiter(config.limits.createsPer10Min, 10 * 60_000);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { IMPORT_MAX_BYTES } from '../src/core/formats/types';
+import { DEFAULT_CHECKPOINTS, type CheckpointOptions } from './snapshots';
 
 /** Sizes and times the server enforces. Documented in README.md ("Limits"). */
 export interface Limits {
@@ -32,6 +33,8 @@ export interface ServerConfig {
   /** Origin used in share links when set (e.g. behind a reverse proxy); otherwise taken from the request. */
   publicUrl: string | null;
   limits: Limits;
+  /** When automatic checkpoints (snapshots) are taken. */
+  checkpoints: CheckpointOptions;
   /** Use X-Forwarded-For for the client address (only behind a reverse proxy you run). */
   trustProxy: boolean;
   /** Log lines go here; tests pass a no-op. */
@@ -86,6 +89,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, staticDir: string | null):
       ...(e.CONNECTIONS_PER_MIN !== undefined ? { connectionsPerMin: e.CONNECTIONS_PER_MIN } : {}),
     },
     trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
+    checkpoints: DEFAULT_CHECKPOINTS,
     log: (line) => console.log(line),
   };
 }

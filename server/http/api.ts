@@ -5,7 +5,10 @@ import {
   CSV_FILES, EXPORT_FORMATS, IMPORT_FORMATS, ImportError, exportInputFromDoc, exportMap as renderExport, importFile,
   type ExportFormat, type ImportFormat,
 } from '../../src/core/formats';
-import { applyMapJson } from '../../src/core/formats/json';
+import { applyMapJson, exportMapJson, parseMapJson, type CausewayJson } from '../../src/core/formats/json';
+import { diffMaps } from '../../src/core/analysis/compare';
+import { historyCsv, readHistory, stateAt } from '../history';
+import { snapshotDoc, takeSnapshot } from '../snapshots';
 import { initMap, readMap, LIMITS } from '../../src/core/model';
 import { MAP_ID_PATTERN, hashTokens, newMapId, newTokens, roleForToken, type Role, type Tokens } from '../auth';
 import type { ServerConfig } from '../config';
@@ -34,7 +37,7 @@ function limitCreation(ctx: ApiContext, req: IncomingMessage, res: ServerRespons
 }
 
 const createBody = z.object({
-  title: z.string().trim().max(LIMITS.title, `A title can be at most ${LIMITS.title} characters.`).optional(),
+  title: z.string({ message: 'The title must be text.' }).trim().max(LIMITS.title, `A title can be at most ${LIMITS.title} characters.`).optional(),
   template: z.enum(TEMPLATE_NAMES, { message: `template must be one of: ${TEMPLATE_NAMES.join(', ')}.` }).default('blank'),
 }).strict();
 
@@ -50,6 +53,8 @@ function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'The request is not valid.';
   if (issue.code === 'unrecognized_keys') return `Unknown field: ${issue.keys.join(', ')}.`;
+  // The body itself is not an object (a list, a number…).
+  if (issue.path.length === 0 && issue.code === 'invalid_type') return 'The request body must be a JSON object.';
   return issue.message;
 }
 
@@ -191,9 +196,136 @@ async function exportMap(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
   }
 }
 
+const snapshotBody = z.object({
+  name: z.string({ message: 'A snapshot needs a name (text).' }).trim().min(1, 'A snapshot needs a name.').max(LIMITS.title, `A name can be at most ${LIMITS.title} characters.`),
+}).strict();
+
+async function createSnapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  const parsed = snapshotBody.safeParse(await readJsonBody(req, ctx.config.limits.maxBodyBytes));
+  if (!parsed.success) throw new HttpError(400, firstIssue(parsed.error));
+  await authorise(ctx, req, url, mapId, ['facilitator']);
+  const room = await ctx.rooms.open(mapId);
+  try {
+    const record = await takeSnapshot(ctx.store, mapId, room.doc, parsed.data.name, 'facilitator');
+    sendJson(res, 201, { id: record.id, name: record.name, createdAt: record.createdAt, sha256: record.sha256 });
+  } finally {
+    ctx.rooms.released(room);
+  }
+}
+
+async function listSnapshots(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
+  const list = await ctx.store.listSnapshots(mapId);
+  sendJson(res, 200, list.map(({ id, name, createdAt, sha256, createdBy }) => ({ id, name, createdAt, sha256, automatic: createdBy === 'automatic' })));
+}
+
+async function loadSnapshot(ctx: ApiContext, mapId: string, snapshotId: string) {
+  const snapshot = await ctx.store.getSnapshot(mapId, snapshotId);
+  if (!snapshot) throw new HttpError(404, 'There is no snapshot with that id in this map.');
+  return snapshot;
+}
+
+async function exportSnapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string, snapshotId: string): Promise<void> {
+  const query = exportQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!query.success) throw new HttpError(400, firstIssue(query.error));
+  await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
+  const snapshot = await loadSnapshot(ctx, mapId, snapshotId);
+  if (query.data.format === 'json') {
+    // The stored file, byte for byte: its hash can be checked.
+    sendFile(res, snapshot.exportJson, 'application/json; charset=utf-8', `snapshot-${snapshot.id}.json`);
+    return;
+  }
+  const doc = snapshotDoc(snapshot.state);
+  try {
+    await sendExport(res, doc, query.data.format, query.data.file);
+  } finally {
+    doc.destroy();
+  }
+}
+
+async function forkSnapshot(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string, snapshotId: string): Promise<void> {
+  const { map } = await authorise(ctx, req, url, mapId, ['facilitator']);
+  const snapshot = await loadSnapshot(ctx, mapId, snapshotId);
+  const parsed = parseMapJson(JSON.parse(snapshot.exportJson));
+  await createMapWith(ctx, req, res, {
+    title: `${map.title} (from ${snapshot.name})`.slice(0, LIMITS.title),
+    author: `snapshot:${snapshot.id}`,
+    seed: (doc) => applyMapJson(doc, parsed),
+  });
+}
+
+const compareQuery = z.object({
+  from: z.string().min(1, 'Say which snapshot to compare from (from=<snapshot id>).').max(64),
+  to: z.string().min(1).max(64).default('now'),
+  token: z.string().optional(),
+}).strict();
+
+async function compare(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  const query = compareQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!query.success) throw new HttpError(400, firstIssue(query.error));
+  await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
+  const version = async (id: string): Promise<CausewayJson> => {
+    if (id !== 'now') return JSON.parse((await loadSnapshot(ctx, mapId, id)).exportJson) as CausewayJson;
+    return withDoc(ctx, mapId, (doc) => exportMapJson(doc, { loops: analyseLoops(readMap(doc)) }));
+  };
+  const [before, after] = [await version(query.data.from), await version(query.data.to)];
+  sendJson(res, 200, { from: query.data.from, to: query.data.to, ...diffMaps(before, after) });
+}
+
+const historyQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5_000).default(500),
+  format: z.enum(['json', 'csv']).default('json'),
+  token: z.string().optional(),
+}).strict();
+
+async function history(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  const query = historyQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!query.success) throw new HttpError(400, firstIssue(query.error));
+  await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
+  const page = await readHistory(ctx.store, mapId, query.data.after, query.data.limit);
+  if (query.data.format === 'csv') sendFile(res, historyCsv(page.entries), 'text/csv; charset=utf-8', `history-${mapId}.csv`);
+  else sendJson(res, 200, page);
+}
+
+const stateQuery = z.object({
+  seq: z.coerce.number().int().min(0),
+  format: z.enum(exportFormats).default('json'),
+  file: z.enum(CSV_FILES).optional(),
+  token: z.string().optional(),
+}).strict();
+
+async function historyState(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  const query = stateQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!query.success) throw new HttpError(400, firstIssue(query.error));
+  await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
+  const doc = await stateAt(ctx.store, mapId, query.data.seq);
+  try {
+    await sendExport(res, doc, query.data.format, query.data.file);
+  } finally {
+    doc.destroy();
+  }
+}
+
+type Handler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, ...params: string[]) => Promise<void>;
+
+/** Routes under /api/maps/:id…; the first pattern group is always the map id. */
+const MAP_ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
+  { method: 'GET', pattern: /^\/api\/maps\/([^/]+)$/, handler: describeMap },
+  { method: 'DELETE', pattern: /^\/api\/maps\/([^/]+)$/, handler: deleteMap },
+  { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/export$/, handler: exportMap },
+  { method: 'POST', pattern: /^\/api\/maps\/([^/]+)\/snapshots$/, handler: createSnapshot },
+  { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/snapshots$/, handler: listSnapshots },
+  { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/snapshots\/([^/]+)\/export$/, handler: exportSnapshot },
+  { method: 'POST', pattern: /^\/api\/maps\/([^/]+)\/snapshots\/([^/]+)\/fork$/, handler: forkSnapshot },
+  { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/compare$/, handler: compare },
+  { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/history$/, handler: history },
+  { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/history\/state$/, handler: historyState },
+];
+
 /** Handles /healthz and /api/*; returns false for anything else. */
 export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-  const path = url.pathname;
+  const path = url.pathname.replace(/\/+$/, '') || '/';
   if (path !== '/healthz' && path !== '/api' && !path.startsWith('/api/')) return false;
   const method = req.method ?? 'GET';
   try {
@@ -214,18 +346,13 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
       await importMap(ctx, req, res, url);
       return true;
     }
-    const mapRoute = /^\/api\/maps\/([^/]+)(\/export)?\/?$/.exec(path);
-    if (mapRoute) {
-      const mapId = decodeURIComponent(mapRoute[1] ?? '');
-      if (mapRoute[2]) {
-        if (method !== 'GET') throw new HttpError(405, 'Use GET.');
-        await exportMap(ctx, req, res, url, mapId);
-      } else if (method === 'GET') await describeMap(ctx, req, res, url, mapId);
-      else if (method === 'DELETE') await deleteMap(ctx, req, res, url, mapId);
-      else throw new HttpError(405, 'Use GET or DELETE.');
-      return true;
-    }
-    throw new HttpError(404, 'There is no such API route.');
+    const matching = MAP_ROUTES.map((route) => ({ route, match: route.pattern.exec(path) })).filter((m) => m.match);
+    if (matching.length === 0) throw new HttpError(404, 'There is no such API route.');
+    const found = matching.find((m) => m.route.method === method);
+    if (!found) throw new HttpError(405, `Use ${[...new Set(matching.map((m) => m.route.method))].join(' or ')}.`);
+    const params = found.match!.slice(1).map((p) => decodeURIComponent(p));
+    await found.route.handler(ctx, req, res, url, ...params);
+    return true;
   } catch (error) {
     if (error instanceof HttpError) sendError(res, error.status, error.message);
     else if (error instanceof URIError) sendError(res, 400, 'The address is not valid.');

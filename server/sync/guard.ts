@@ -19,18 +19,31 @@ export function changesOf(doc: Y.Doc, transaction: Y.Transaction): Change[] {
     const path = pathOf(type, rootNames);
     if (!path) continue;
     const [root, ...below] = path;
-    const rootType = doc.share.get(root!);
+    const rootMap = asMap(doc, root!);
     for (const sub of subs) {
       const keys = sub === null ? [...below, '#'] : [...below, sub];
       const first = keys[0];
-      const entry = first !== undefined && rootType instanceof Y.Map ? (rootType as Y.Map<unknown>).get(first) : undefined;
+      const entry = first !== undefined && rootMap ? rootMap.get(first) : undefined;
       const item = entry instanceof Y.AbstractType ? entry._item : null;
       const created = item !== null && item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
-      const deleted = first !== undefined && rootType instanceof Y.Map && !(rootType as Y.Map<unknown>).has(first);
+      const deleted = first !== undefined && rootMap !== null && !rootMap.has(first);
       changes.push({ root: root!, path: keys, created, deleted });
     }
   }
   return changes;
+}
+
+/**
+ * A root as a Y.Map. A root that arrived in an update before anyone asked for
+ * it is a bare AbstractType until `getMap` gives it its class; a root of
+ * another class (a foreign client's) is not a map.
+ */
+function asMap(doc: Y.Doc, name: string): Y.Map<unknown> | null {
+  try {
+    return doc.getMap<unknown>(name);
+  } catch {
+    return null;
+  }
 }
 
 /** [rootName, key, key, …] of a type; '#' stands for a position in an array. */

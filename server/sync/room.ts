@@ -97,6 +97,7 @@ export class Room {
    */
   private readonly guard: Y.UndoManager;
   private applying: Applying | null = null;
+  private readonly cleanups: (() => void)[] = [];
 
   constructor(
     readonly mapId: string,
@@ -311,7 +312,13 @@ export class Room {
     }
   }
 
+  /** Runs `cleanup` when the room is destroyed (watchers, timers). */
+  onDestroy(cleanup: () => void): void {
+    this.cleanups.push(cleanup);
+  }
+
   destroy(): void {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.guard.destroy();
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);

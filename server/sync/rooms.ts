@@ -16,6 +16,8 @@ export class Rooms {
     private readonly store: Store,
     private readonly limits: Limits,
     private readonly log: (line: string) => void,
+    /** Called once a room has loaded; what it returns is called when the room goes. */
+    private readonly watch: ((room: Room) => (() => void) | void) | null = null,
   ) {}
 
   get size(): number {
@@ -30,7 +32,11 @@ export class Rooms {
     let room = this.rooms.get(mapId);
     if (!room) {
       const created = new Room(mapId, this.store, this.limits, (failed, error) => this.onRoomFailure(failed, error));
-      room = created.load().then(() => created);
+      room = created.load().then(() => {
+        const stop = this.watch?.(created);
+        if (stop) created.onDestroy(stop);
+        return created;
+      });
       this.rooms.set(mapId, room);
       room.catch(() => {
         if (this.rooms.get(mapId) === room) this.rooms.delete(mapId);

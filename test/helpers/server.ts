@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../../server/app';
 import { DEFAULT_LIMITS, type Limits } from '../../server/config';
+import { DEFAULT_CHECKPOINTS, type CheckpointOptions } from '../../server/snapshots';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -18,7 +19,9 @@ export interface TestServer extends RunningServer {
 }
 
 /** The real server, in this process, on a free port with a temporary DATA_DIR. */
-export async function startTestServer(options: { dataDir?: string; limits?: Partial<Limits>; staticDir?: string | null; log?: (line: string) => void } = {}): Promise<TestServer> {
+export async function startTestServer(options: {
+  dataDir?: string; limits?: Partial<Limits>; staticDir?: string | null; log?: (line: string) => void; checkpoints?: CheckpointOptions;
+} = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const server = await startServer({
     port: 0,
@@ -27,6 +30,7 @@ export async function startTestServer(options: { dataDir?: string; limits?: Part
     staticDir: options.staticDir ?? null,
     publicUrl: null,
     trustProxy: false,
+    checkpoints: options.checkpoints ?? DEFAULT_CHECKPOINTS,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     log: options.log ?? (() => {}),
   });

@@ -1,0 +1,3 @@
+export * from './loops';
+export { buildCsr, stronglyConnectedComponents } from './graph';
+export type { Csr, StronglyConnectedComponents } from './graph';
