@@ -20,7 +20,7 @@ async function exported(format: string, extra = ''): Promise<Uint8Array> {
 }
 
 async function importAs(format: string, body: Uint8Array | string): Promise<Response> {
-  return fetch(`${server.url}/api/maps/import?format=${format}`, { method: 'POST', body });
+  return fetch(`${server.url}/api/maps/import?format=${format}`, { method: 'POST', body: typeof body === 'string' ? body : Buffer.from(body) });
 }
 
 async function summary(created: { id: string; tokens: { viewer: string } }) {
