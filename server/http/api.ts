@@ -10,7 +10,8 @@ import { diffMaps } from '../../src/core/analysis/compare';
 import { historyCsv, readHistory, stateAt } from '../history';
 import { snapshotDoc, takeSnapshot } from '../snapshots';
 import { initMap, readMap, LIMITS } from '../../src/core/model';
-import { MAP_ID_PATTERN, hashTokens, newMapId, newTokens, roleForToken, type Role, type Tokens } from '../auth';
+import { MAP_ID_PATTERN, ROLES, hashToken, hashTokens, newMapId, newTokens, roleForToken, type Role, type Tokens } from '../auth';
+import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config';
 import { analyseLoops } from '../loops';
 import type { MapRecord, Store } from '../store/types';
@@ -65,9 +66,16 @@ function origin(config: ServerConfig, req: IncomingMessage): string {
 }
 
 /** Share links carry the token in the fragment, which browsers never send to a server or in a Referer. */
+export function shareLink(base: string, mapId: string, token: string): string {
+  return `${base}/map/${encodeURIComponent(mapId)}#token=${encodeURIComponent(token)}`;
+}
+
 export function shareLinks(base: string, mapId: string, tokens: Tokens): Tokens {
-  const link = (token: string) => `${base}/map/${encodeURIComponent(mapId)}#token=${encodeURIComponent(token)}`;
-  return { facilitator: link(tokens.facilitator), editor: link(tokens.editor), viewer: link(tokens.viewer) };
+  return {
+    facilitator: shareLink(base, mapId, tokens.facilitator),
+    editor: shareLink(base, mapId, tokens.editor),
+    viewer: shareLink(base, mapId, tokens.viewer),
+  };
 }
 
 function presentedToken(req: IncomingMessage, url: URL): string | null {
@@ -307,6 +315,22 @@ async function historyState(ctx: ApiContext, req: IncomingMessage, res: ServerRe
   }
 }
 
+/**
+ * Replaces one role's link (say, the editor link was forwarded too widely).
+ * The old token stops working at once and everyone connected with it is
+ * disconnected (4401: their client stops retrying and says the link is no
+ * longer valid).
+ */
+async function replaceLink(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string, role: string): Promise<void> {
+  if (!(ROLES as readonly string[]).includes(role)) throw new HttpError(404, `There is no ${role} link; the roles are ${ROLES.join(', ')}.`);
+  await authorise(ctx, req, url, mapId, ['facilitator']);
+  const token = randomBytes(32).toString('base64url');
+  await ctx.store.replaceTokenHash(mapId, role as Role, hashToken(token), Date.now());
+  const room = await ctx.rooms.loaded(mapId);
+  const disconnected = room ? room.disconnectRole(role as Role, CLOSE.badToken, 'This link was replaced by the facilitator.') : 0;
+  sendJson(res, 200, { role, token, link: shareLink(origin(ctx.config, req), mapId, token), disconnected });
+}
+
 type Handler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, ...params: string[]) => Promise<void>;
 
 /** Routes under /api/maps/:id…; the first pattern group is always the map id. */
@@ -319,6 +343,7 @@ const MAP_ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/snapshots\/([^/]+)\/export$/, handler: exportSnapshot },
   { method: 'POST', pattern: /^\/api\/maps\/([^/]+)\/snapshots\/([^/]+)\/fork$/, handler: forkSnapshot },
   { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/compare$/, handler: compare },
+  { method: 'POST', pattern: /^\/api\/maps\/([^/]+)\/links\/([^/]+)\/replace$/, handler: replaceLink },
   { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/history$/, handler: history },
   { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/history\/state$/, handler: historyState },
 ];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import type { LoggedUpdate, MapRecord, SnapshotRecord, Store, StoredState, UpdateMeta } from './types';
+import type { LoggedUpdate, MapRecord, Role, SnapshotRecord, Store, StoredState, UpdateMeta } from './types';
 
 export class StoreOpenError extends Error {
   override name = 'StoreOpenError';
@@ -87,6 +87,9 @@ export class SqliteStore implements Store {
         VALUES (@id, @title, @createdAt, @updatedAt, @facilitator, @editor, @viewer)`),
       getMap: db.prepare<[string], MapRow>('SELECT * FROM maps WHERE id = ?'),
       setTitle: db.prepare('UPDATE maps SET title = ?, updated_at = ? WHERE id = ?'),
+      replaceFacilitator: db.prepare('UPDATE maps SET facilitator_hash = ?, updated_at = ? WHERE id = ?'),
+      replaceEditor: db.prepare('UPDATE maps SET editor_hash = ?, updated_at = ? WHERE id = ?'),
+      replaceViewer: db.prepare('UPDATE maps SET viewer_hash = ?, updated_at = ? WHERE id = ?'),
       touch: db.prepare('UPDATE maps SET updated_at = ? WHERE id = ?'),
       insertUpdate: db.prepare('INSERT INTO updates (map_id, at, author, role, data) VALUES (?, ?, ?, ?, ?)'),
       latestCheckpoint: db.prepare<[string], { up_to_seq: number; state: Buffer }>(
@@ -170,6 +173,11 @@ export class SqliteStore implements Store {
       this.stmts.deleteMap.run(id);
       this.stmts.insertTombstone.run(id, at);
     })();
+  }
+
+  async replaceTokenHash(id: string, role: Role, hash: string, at: number): Promise<void> {
+    const statement = role === 'facilitator' ? this.stmts.replaceFacilitator : role === 'editor' ? this.stmts.replaceEditor : this.stmts.replaceViewer;
+    statement.run(hash, at, id);
   }
 
   async deletedAt(id: string): Promise<number | null> {

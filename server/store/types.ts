@@ -1,4 +1,5 @@
 import type { Role, TokenHashes } from '../auth';
+export type { Role };
 
 export interface MapRecord {
   id: string;
@@ -54,6 +55,8 @@ export interface Store {
   /** When the map was deleted, or null if it never was. */
   deletedAt(id: string): Promise<number | null>;
   setTitle(id: string, title: string, at: number): Promise<void>;
+  /** Replaces one role's token hash: the old link stops working. */
+  replaceTokenHash(id: string, role: Role, hash: string, at: number): Promise<void>;
   loadState(id: string): Promise<StoredState>;
   /** Returns the new update's sequence number. Must be durable when the promise resolves. */
   appendUpdate(mapId: string, update: Uint8Array, meta: UpdateMeta): Promise<number>;

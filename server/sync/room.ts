@@ -297,6 +297,18 @@ export class Room {
     this.onFailure(this, error);
   }
 
+  /** Disconnects everyone connected with `role` (their link was replaced). */
+  disconnectRole(role: Role, code: number, reason: string): number {
+    let count = 0;
+    for (const peer of [...this.peers]) {
+      if (peer.role === role) {
+        peer.close(code, reason);
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** The map is gone (deleted): disconnect everyone and write nothing more. */
   evict(code: number, reason: string): void {
     this.failed = true;

@@ -90,6 +90,12 @@ export class Rooms {
     }
   }
 
+  /** The loaded room of a map, if it is loaded (no loading). */
+  async loaded(mapId: string): Promise<Room | null> {
+    const room = this.rooms.get(mapId);
+    return room ? room.catch(() => null) : null;
+  }
+
   /** Disconnects everyone from a map that no longer exists and drops it unsaved. */
   async evict(mapId: string, code: number, reason: string): Promise<void> {
     this.cancelIdle(mapId);

@@ -4,7 +4,7 @@ import {
   addComment, addFactor, castVote, closeVote, openVote, readComments, readNodes, readSession, readVoteResults,
   setElementLocked, setLocked, setPhase, startTimer, tallyVote, updateFactor, votesMap,
 } from '../../src/core/model';
-import { connectClient, waitFor, waitSynced, type Client } from '../helpers/clients';
+import { connectClient, nextCloseCode, waitFor, waitSynced, type Client } from '../helpers/clients';
 import { createMap, startTestServer, type CreatedMap, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -171,6 +171,28 @@ describe('facilitator-only state is enforced by the server', () => {
     const view = await serverView();
     await waitFor(() => readComments(mo.doc).length === 1 && readComments(mo.doc)[0]!.text === 'Mine', 'mo changes undone');
     expect(readComments(view).map((c) => c.text)).toEqual(['Mine']);
+  });
+
+  it('replacing a link stops the old token at once and disconnects its holders; other roles carry on', async () => {
+    const editor = client(map.tokens.editor, 'ed');
+    const viewer = client(map.tokens.viewer, 'vi');
+    await Promise.all([waitSynced(editor), waitSynced(viewer)]);
+    const replace = (role: string, token: string) => fetch(`${server.url}/api/maps/${map.id}/links/${role}/replace`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    expect((await replace('editor', map.tokens.editor)).status).toBe(403);
+    const closed = nextCloseCode(editor);
+    const res = await replace('editor', map.tokens.facilitator);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { token: string; link: string; disconnected: number };
+    expect(body.disconnected).toBe(1);
+    expect(body.link).toContain(`#token=${body.token}`);
+    expect(await closed).toBe(4401);
+    const old = client(map.tokens.editor, 'ed-again');
+    expect(await nextCloseCode(old)).toBe(4401);
+    const renewed = client(body.token, 'ed-new');
+    await waitSynced(renewed);
+    expect(viewer.provider.wsconnected).toBe(true);
+    expect((await fetch(`${server.url}/api/maps/${map.id}?token=${body.token}`)).status).toBe(200);
+    expect((await replace('owner', map.tokens.facilitator)).status).toBe(404);
   });
 
   it('a viewer changes nothing', async () => {
