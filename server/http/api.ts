@@ -8,6 +8,7 @@ import {
 import { applyMapJson, exportMapJson, parseMapJson, type CausewayJson } from '../../src/core/formats/json';
 import { diffMaps } from '../../src/core/analysis/compare';
 import { historyCsv, readHistory, stateAt } from '../history';
+import { applyMerge, createBreakout, mergePlan } from '../breakouts';
 import { snapshotDoc, takeSnapshot } from '../snapshots';
 import { initMap, readMap, LIMITS } from '../../src/core/model';
 import { MAP_ID_PATTERN, ROLES, hashToken, hashTokens, newMapId, newTokens, roleForToken, type Role, type Tokens } from '../auth';
@@ -102,9 +103,14 @@ async function authorise(ctx: ApiContext, req: IncomingMessage, url: URL, mapId:
 }
 
 async function withDoc<T>(ctx: ApiContext, mapId: string, fn: (doc: Y.Doc) => T): Promise<T> {
+  return withDocAsync(ctx, mapId, fn);
+}
+
+/** Runs `fn` on the map's live document (loading it if needed), then lets the room idle. */
+async function withDocAsync<T>(ctx: ApiContext, mapId: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T> {
   const room = await ctx.rooms.open(mapId);
   try {
-    return fn(room.doc);
+    return await fn(room.doc);
   } finally {
     ctx.rooms.released(room);
   }
@@ -331,6 +337,75 @@ async function replaceLink(ctx: ApiContext, req: IncomingMessage, res: ServerRes
   sendJson(res, 200, { role, token, link: shareLink(origin(ctx.config, req), mapId, token), disconnected });
 }
 
+const breakoutsBody = z.object({
+  names: z.array(z.string({ message: 'Each breakout needs a name.' }).trim().min(1, 'Each breakout needs a name.').max(80, 'A breakout name can be at most 80 characters.'))
+    .min(1, 'Name at least one breakout.').max(12, 'At most 12 breakouts at a time.'),
+}).strict();
+
+async function createBreakouts(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  const parsed = breakoutsBody.safeParse(await readJsonBody(req, ctx.config.limits.maxBodyBytes));
+  if (!parsed.success) throw new HttpError(400, firstIssue(parsed.error));
+  if (new Set(parsed.data.names.map((n) => n.toLowerCase())).size !== parsed.data.names.length) throw new HttpError(400, 'Give each breakout a different name.');
+  const { map } = await authorise(ctx, req, url, mapId, ['facilitator']);
+  const token = presentedToken(req, url)!;
+  const base = origin(ctx.config, req);
+  const created = await withDocAsync(ctx, mapId, async (doc) => {
+    const out = [];
+    for (const name of parsed.data.names) {
+      const breakout = await createBreakout(ctx.store, map, doc, name, token);
+      out.push({ id: breakout.id, name: breakout.name, links: shareLinks(base, breakout.id, breakout.tokens) });
+    }
+    return out;
+  });
+  sendJson(res, 201, created);
+}
+
+async function listBreakouts(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  await authorise(ctx, req, url, mapId, ['facilitator']);
+  sendJson(res, 200, await ctx.store.listBreakouts(mapId));
+}
+
+/** Opens the breakouts named in `from` (ids of this map's breakouts) and runs `fn` with their documents. */
+async function withBreakouts<T>(ctx: ApiContext, mapId: string, ids: readonly string[], fn: (breakouts: { name: string; doc: Y.Doc }[]) => Promise<T> | T): Promise<T> {
+  const known = new Map((await ctx.store.listBreakouts(mapId)).map((b) => [b.id, b.name]));
+  for (const id of ids) if (!known.has(id)) throw new HttpError(400, `Map ${id} is not a breakout of this map.`);
+  const rooms = await Promise.all(ids.map((id) => ctx.rooms.open(id)));
+  try {
+    return await fn(rooms.map((room) => ({ name: known.get(room.mapId)!, doc: room.doc })));
+  } finally {
+    for (const room of rooms) ctx.rooms.released(room);
+  }
+}
+
+const mergePreviewQuery = z.object({
+  from: z.string().min(1, 'Say which breakouts to merge (from=<id>,<id>).').transform((v) => [...new Set(v.split(','))]),
+  token: z.string().optional(),
+}).strict();
+
+async function previewMerge(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  const query = mergePreviewQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!query.success) throw new HttpError(400, firstIssue(query.error));
+  await authorise(ctx, req, url, mapId, ['facilitator']);
+  const plan = await withBreakouts(ctx, mapId, query.data.from, (breakouts) => withDoc(ctx, mapId, (doc) => mergePlan(doc, breakouts).plan));
+  sendJson(res, 200, plan);
+}
+
+const mergeBody = z.object({
+  from: z.array(z.string().min(1).max(64)).min(1, 'Say which breakouts to merge.').max(12),
+  decisions: z.record(z.string().max(200), z.string().max(200)).default({}),
+}).strict();
+
+async function merge(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
+  const parsed = mergeBody.safeParse(await readJsonBody(req, ctx.config.limits.maxBodyBytes));
+  if (!parsed.success) throw new HttpError(400, firstIssue(parsed.error));
+  await authorise(ctx, req, url, mapId, ['facilitator']);
+  const result = await withBreakouts(ctx, mapId, [...new Set(parsed.data.from)], (breakouts) => withDoc(ctx, mapId, (doc) => {
+    const { plan, contents } = mergePlan(doc, breakouts);
+    return applyMerge(doc, contents, plan, parsed.data.decisions);
+  }));
+  sendJson(res, 200, result);
+}
+
 type Handler = (ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, ...params: string[]) => Promise<void>;
 
 /** Routes under /api/maps/:id…; the first pattern group is always the map id. */
@@ -344,6 +419,10 @@ const MAP_ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'POST', pattern: /^\/api\/maps\/([^/]+)\/snapshots\/([^/]+)\/fork$/, handler: forkSnapshot },
   { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/compare$/, handler: compare },
   { method: 'POST', pattern: /^\/api\/maps\/([^/]+)\/links\/([^/]+)\/replace$/, handler: replaceLink },
+  { method: 'POST', pattern: /^\/api\/maps\/([^/]+)\/breakouts$/, handler: createBreakouts },
+  { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/breakouts$/, handler: listBreakouts },
+  { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/merge$/, handler: previewMerge },
+  { method: 'POST', pattern: /^\/api\/maps\/([^/]+)\/merge$/, handler: merge },
   { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/history$/, handler: history },
   { method: 'GET', pattern: /^\/api\/maps\/([^/]+)\/history\/state$/, handler: historyState },
 ];

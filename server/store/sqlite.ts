@@ -45,6 +45,13 @@ CREATE TABLE IF NOT EXISTS snapshots (
   export_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS snapshots_by_map ON snapshots(map_id, created_at);
+CREATE TABLE IF NOT EXISTS breakouts (
+  parent_id TEXT NOT NULL,
+  child_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (parent_id, child_id)
+);
 CREATE TABLE IF NOT EXISTS tombstones (
   id TEXT PRIMARY KEY,
   deleted_at INTEGER NOT NULL
@@ -112,6 +119,9 @@ export class SqliteStore implements Store {
       deleteMap: db.prepare('DELETE FROM maps WHERE id = ?'),
       insertTombstone: db.prepare('INSERT OR REPLACE INTO tombstones (id, deleted_at) VALUES (?, ?)'),
       getTombstone: db.prepare<[string], { deleted_at: number }>('SELECT deleted_at FROM tombstones WHERE id = ?'),
+      insertBreakout: db.prepare('INSERT INTO breakouts (parent_id, child_id, name, created_at) VALUES (?, ?, ?, ?)'),
+      listBreakouts: db.prepare<[string], { child_id: string; name: string; created_at: number }>(
+        'SELECT b.child_id, b.name, b.created_at FROM breakouts b JOIN maps m ON m.id = b.child_id WHERE b.parent_id = ? ORDER BY b.created_at, b.name'),
       getSnapshot: db.prepare<[string, string], { id: string; map_id: string; name: string; created_at: number; created_by: string; sha256: string; state: Buffer; export_json: string }>(
         'SELECT * FROM snapshots WHERE map_id = ? AND id = ?'),
     };
@@ -249,6 +259,14 @@ export class SqliteStore implements Store {
       id: r.id, mapId: r.map_id, name: r.name, createdAt: r.created_at, createdBy: r.created_by, sha256: r.sha256,
       state: bytes(r.state), exportJson: r.export_json,
     };
+  }
+
+  async addBreakout(parentId: string, childId: string, name: string, at: number): Promise<void> {
+    this.stmts.insertBreakout.run(parentId, childId, name, at);
+  }
+
+  async listBreakouts(parentId: string): Promise<{ id: string; name: string; createdAt: number }[]> {
+    return this.stmts.listBreakouts.all(parentId).map((r) => ({ id: r.child_id, name: r.name, createdAt: r.created_at }));
   }
 
   async close(): Promise<void> {

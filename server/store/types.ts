@@ -68,5 +68,8 @@ export interface Store {
   createSnapshot(record: SnapshotRecord, state: Uint8Array, exportJson: string): Promise<void>;
   listSnapshots(mapId: string): Promise<SnapshotRecord[]>;
   getSnapshot(mapId: string, id: string): Promise<(SnapshotRecord & { state: Uint8Array; exportJson: string }) | null>;
+  /** Breakout maps made from a map, for folding back in later. */
+  addBreakout(parentId: string, childId: string, name: string, at: number): Promise<void>;
+  listBreakouts(parentId: string): Promise<{ id: string; name: string; createdAt: number }[]>;
   close(): Promise<void>;
 }
