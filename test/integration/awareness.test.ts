@@ -1,9 +1,9 @@
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectClient, waitFor, waitSynced, type Client } from '../helpers/clients';
 import { createMap, startTestServer, type CreatedMap, type TestServer } from '../helpers/server';
+import { awarenessMessage } from '../helpers/frames';
 
 let server: TestServer;
 let clients: Client[] = [];
@@ -31,27 +31,7 @@ async function join(map: CreatedMap, options: { role?: keyof CreatedMap['tokens'
   return client;
 }
 
-interface Entry {
-  clientId: number;
-  clock: number;
-  /** JSON text; 'null' removes the entry. */
-  state: string;
-}
 
-/** An awareness message of the y-websocket protocol, written by hand so it can claim any client id. */
-function awarenessMessage(entries: Entry[]): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, entries.length);
-  for (const entry of entries) {
-    encoding.writeVarUint(update, entry.clientId);
-    encoding.writeVarUint(update, entry.clock);
-    encoding.writeVarString(update, entry.state);
-  }
-  const message = encoding.createEncoder();
-  encoding.writeVarUint(message, 1);
-  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
-  return encoding.toUint8Array(message);
-}
 
 /** A raw protocol client: resolves once the server has answered (its sync step 1), i.e. it has joined the room. */
 async function rawPeer(map: CreatedMap, token: string): Promise<WebSocket> {

@@ -3,10 +3,9 @@ import path from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import { addFactor, addLink, readMap, updateFactor } from '../../src/core/model';
 import { connectClient, waitFor, waitSynced, type Client } from '../helpers/clients';
+import { syncUpdateFrame } from '../helpers/frames';
 import { mutate, prng, randomBytes, randomInt } from '../helpers/prng';
 import { createMap, startTestServer, type CreatedMap, type TestServer } from '../helpers/server';
 
@@ -32,13 +31,6 @@ function countMaps(): number {
   }
 }
 
-function syncUpdateFrame(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  encoding.writeVarUint(encoder, syncProtocol.messageYjsUpdate);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
 
 /** Sends frames on one socket at a time; a refused frame closes it and the next frame opens another. Bounded. */
 async function sendAll(url: string, frames: Uint8Array[]): Promise<{ closedMalformed: number; sockets: number }> {

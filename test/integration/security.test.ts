@@ -8,6 +8,8 @@ import { addFactor, addLink, addTag, initMap, nodesMap, readMap, readNodes, remo
 import { seedTemplate } from '../../server/templates';
 import { connectClient, nextCloseCode, waitFor, waitSynced, type Client } from '../helpers/clients';
 import { createMap, spawnServer, startTestServer, tempDataDir, type CreatedMap, type ServerProcess, type TestServer } from '../helpers/server';
+import { prng } from '../helpers/prng';
+import { awarenessMessage } from '../helpers/frames';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -67,19 +69,6 @@ function syncMessage(type: 0 | 1 | 2, payload: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-function awarenessMessage(entries: Array<{ clientId: number; clock: number; state: string }>): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, entries.length);
-  for (const entry of entries) {
-    encoding.writeVarUint(update, entry.clientId);
-    encoding.writeVarUint(update, entry.clock);
-    encoding.writeVarString(update, entry.state);
-  }
-  const message = encoding.createEncoder();
-  encoding.writeVarUint(message, 1);
-  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
-  return encoding.toUint8Array(message);
-}
 
 function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
@@ -160,17 +149,6 @@ async function exportJson(map: CreatedMap, role: keyof CreatedMap['tokens'] = 'v
   return (await res.json()) as ExportFile;
 }
 
-/** mulberry32: a tiny seeded PRNG, so the fuzz run is the same every time. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------- tests
 
@@ -352,7 +330,7 @@ describe('malformed input', () => {
     ];
     const realUpdates = [full, ...small];
 
-    const rand = mulberry32(20240611);
+    const rand = prng(20240611);
     const int = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
     const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;
     const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(0, 255));

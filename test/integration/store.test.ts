@@ -6,21 +6,11 @@ import { addFactor, addLink, addTag, initMap, removeFactor, updateFactor } from 
 import { SqliteStore, StoreOpenError } from '../../server/store/sqlite';
 import type { MapRecord, StoredState, UpdateMeta } from '../../server/store/types';
 import { spawnServer, tempDataDir } from '../helpers/server';
+import { prng } from '../helpers/prng';
 
-/** A tiny seeded PRNG (mulberry32), so "random" damage is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(seed: number, length: number): Buffer {
-  const next = mulberry32(seed);
+  const next = prng(seed);
   const out = Buffer.alloc(length);
   for (let i = 0; i < length; i++) out[i] = Math.floor(next() * 256);
   return out;

@@ -12,6 +12,7 @@ import {
   type LinkPolarity,
 } from '../../src/core/analysis/loops';
 import { buildCsr, stronglyConnectedComponents } from '../../src/core/analysis/graph';
+import { prng } from '../helpers/prng';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -66,17 +67,6 @@ function isNonDecreasing(values: readonly number[]): boolean {
   return values.every((v, i) => i === 0 || values[i - 1]! <= v);
 }
 
-/** mulberry32: a tiny seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface BruteLoop {
   signature: string;
