@@ -1,6 +1,7 @@
 /**
  * Builds server/templates/women-services.json (a causeway-map file) from the
- * example map in ../shared/domain/seed-map.json, laid out with ELK.
+ * example map (server/templates/seed-map.source.json, a copy of the shared
+ * domain/seed-map.json), laid out with ELK.
  * Run: npx tsx scripts/make-template.ts — the output is committed; the server
  * never reads ../shared at run time.
  */
@@ -11,7 +12,7 @@ interface SeedNode { id: string; label: string; kind: string; tags: string[]; no
 interface SeedEdge { source: string; target: string; polarity: '+' | '-'; delay?: boolean; note: string }
 interface Seed { name: string; description: string; nodes: SeedNode[]; edges: SeedEdge[] }
 
-const seed = JSON.parse(readFileSync(new URL('../../shared/domain/seed-map.json', import.meta.url), 'utf8')) as Seed;
+const seed = JSON.parse(readFileSync(new URL('../server/templates/seed-map.source.json', import.meta.url), 'utf8')) as Seed;
 
 /**
  * The seed's `leverage` nodes are interventions. In the product they are

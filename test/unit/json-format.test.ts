@@ -78,7 +78,7 @@ describe('causeway-map JSON', () => {
 });
 
 describe('women-services template', () => {
-  const seed = JSON.parse(readFileSync(new URL('../../../shared/domain/seed-map.json', import.meta.url), 'utf8')) as {
+  const seed = JSON.parse(readFileSync(new URL('../../server/templates/seed-map.source.json', import.meta.url), 'utf8')) as {
     nodes: { id: string; kind: string; label: string }[];
     edges: { source: string; target: string; polarity: string; delay?: boolean }[];
   };

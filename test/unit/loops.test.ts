@@ -300,7 +300,7 @@ describe('enumerating loops', () => {
 });
 
 describe('the seed map', () => {
-  const seed = JSON.parse(readFileSync(new URL('../../../shared/domain/seed-map.json', import.meta.url), 'utf8')) as {
+  const seed = JSON.parse(readFileSync(new URL('../../server/templates/seed-map.source.json', import.meta.url), 'utf8')) as {
     nodes: { id: string }[];
     edges: { source: string; target: string; polarity: LinkPolarity; delay?: boolean }[];
   };
