@@ -12,6 +12,8 @@ export interface RecentMap {
   /** Known once the server has answered; null before. */
   role: Role | null;
   lastOpenedAt: number;
+  /** All three share links, known when this browser created the map (or replaced a link). */
+  links?: Partial<Record<Role, string>>;
   /** The map's Y.Doc, persisted by y-dexie in its own table. */
   doc: Y.Doc;
 }

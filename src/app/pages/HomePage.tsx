@@ -22,6 +22,11 @@ export function HomePage() {
     setError(null);
     try {
       const created = await createMap(title, template);
+      // Kept so the facilitator can share them later; the server stores only their hashes.
+      await localDb().maps.put({
+        id: created.id, title: created.title, token: created.tokens.facilitator, role: 'facilitator',
+        lastOpenedAt: Date.now(), links: created.links,
+      } as never);
       // The facilitator link: whoever creates a map runs it.
       location.assign(new URL(created.links.facilitator).pathname + new URL(created.links.facilitator).hash);
     } catch (e) {
