@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 export interface Person {
   name: string;
@@ -9,8 +9,16 @@ export interface Person {
 }
 
 /** One browser context per simulated person, joined with a display name. */
-export async function joinAs(browser: Browser, link: string, name: string, options: { waitConnected?: boolean } = {}): Promise<Person> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+export async function joinAs(
+  browser: Browser,
+  link: string,
+  name: string,
+  options: { waitConnected?: boolean; viewport?: { width: number; height: number }; touch?: boolean } = {},
+): Promise<Person> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -25,15 +33,48 @@ export async function waitConnected(page: Page, timeout = 20_000): Promise<void>
   await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout });
 }
 
-/** Adds a factor through the toolbar and names it. */
+/** Adds a factor through the toolbar and names it in place on the canvas, as a person would. */
 export async function addFactor(page: Page, label: string): Promise<void> {
   await page.getByTestId('add-factor').click();
-  const input = page.getByTestId('factor-label-input');
+  const input = page.getByTestId('factor-label-editor');
   await input.fill(label);
   await input.press('Enter');
+  await page.locator('[data-testid="factor"] .factor__label', { hasText: label }).first().waitFor();
+}
+
+/** The factor on the canvas whose label is exactly `label`. */
+export function factorNode(page: Page, label: string): Locator {
+  return page.locator('.react-flow__node-factor', { has: page.locator('.factor__label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Draws a link with the mouse: from the arrow knob on one factor, dropped anywhere on the other. */
+export async function dragLink(page: Page, from: string, to: string): Promise<void> {
+  const source = factorNode(page, from);
+  await source.hover();
+  const knob = (await source.locator('.react-flow__handle-right').boundingBox())!;
+  const target = (await factorNode(page, to).boundingBox())!;
+  await page.mouse.move(knob.x + knob.width / 2, knob.y + knob.height / 2);
+  await page.mouse.down();
+  // Dropped near the top-left of the target, not its centre: the whole factor is the target.
+  await page.mouse.move(target.x + target.width * 0.25, target.y + target.height * 0.4, { steps: 15 });
+  await page.mouse.up();
+}
+
+/** Polarity signs on the canvas, as shown (+, −, ?). */
+export async function polarities(page: Page): Promise<string[]> {
+  return (await page.getByTestId('edge-polarity').allTextContents()).sort();
 }
 
 export async function factorLabels(page: Page): Promise<string[]> {
   const labels = await page.locator('[data-testid="factor"] .factor__label').allTextContents();
   return labels.sort();
+}
+
+/** The sentences of the text view ("A increases b, after a delay."), sorted. */
+export async function textViewSentences(page: Page): Promise<string[]> {
+  return (await page.getByTestId('textview-sentence').allTextContents()).sort();
 }

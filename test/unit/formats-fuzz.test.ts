@@ -57,7 +57,7 @@ describe('import fuzzing (seeded)', () => {
           continue;
         }
         // Accepted: it must be a map that passes the same checks as a causeway-map file.
-        expect(() => parseMapJson({ format: 'causeway-map', version: 1, ...result }), `${format} run ${run}`).not.toThrow();
+        expect(() => parseMapJson(result), `${format} run ${run}`).not.toThrow();
         outcomes[format]!.accepted++;
       }
     }

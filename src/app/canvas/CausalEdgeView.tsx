@@ -1,37 +1,121 @@
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { BaseEdge, EdgeLabelRenderer, useInternalNode, useStore, type EdgeProps } from '@xyflow/react';
+import { memo, useSyncExternalStore, type MouseEvent } from 'react';
+import type { Polarity } from '../../core/model/types';
+import { useEditor } from '../editor/context';
+import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
+import { linkGeometry, type Box } from '../editor/edge-geometry';
+import { useRemoteMarks } from '../presence/context';
 import type { CausalEdge } from './flow-store';
+import { NEW_FACTOR_SIZE } from './placement';
 
-const GLYPH = { '+': '+', '-': '−', '?': '?' } as const;
+const CLASS: Record<Polarity, string> = { '+': 'pos', '-': 'neg', '?': 'unknown' };
+
+function useBox(id: string): Box | null {
+  const node = useInternalNode(id);
+  if (!node) return null;
+  const { x, y } = node.internals.positionAbsolute;
+  return {
+    x, y,
+    width: node.measured.width ?? NEW_FACTOR_SIZE.width,
+    height: node.measured.height ?? NEW_FACTOR_SIZE.height,
+  };
+}
+
+const stop = (event: MouseEvent) => event.stopPropagation();
+
+/** One-click polarity and delay for the selected link, shown only when it is the whole selection. */
+function EdgeToolbar({ id, polarity, delay, x, y }: { id: string; polarity: Polarity; delay: boolean; x: number; y: number }) {
+  const editor = useEditor();
+  const alone = useSyncExternalStore(editor.store.subscribe, () => editor.store.selectionSize() === 1);
+  // Drawn at the same size at any zoom: its buttons stay big enough to hit.
+  const zoom = useStore((s) => s.transform[2]);
+  if (!alone) return null;
+  return (
+    <div
+      className="edge-toolbar nodrag nopan"
+      style={{ transform: `translate(${x}px, ${y + 18 / zoom}px) scale(${1 / zoom}) translate(-50%, 0)`, transformOrigin: '0 0' }}
+      role="toolbar"
+      aria-label="Link polarity and delay"
+      onPointerDown={stop}
+      data-testid="edge-toolbar"
+    >
+      {(['+', '-', '?'] as const).map((p) => (
+        <button
+          key={p}
+          type="button"
+          className="edge-toolbar__button"
+          aria-pressed={polarity === p}
+          aria-label={POLARITY_NAMES[p]}
+          title={`${POLARITY_NAMES[p]} (key ${p === '-' ? '−' : p})`}
+          onClick={() => editor.setPolarity([id], p)}
+        >
+          {POLARITY_GLYPH[p]}
+        </button>
+      ))}
+      <button
+        type="button"
+        className="edge-toolbar__button edge-toolbar__button--wide"
+        aria-pressed={delay}
+        title="Delay: the effect takes a long time (key D)"
+        onClick={() => editor.toggleDelay([id])}
+        data-testid="edge-toolbar-delay"
+      >
+        ‖ Delay
+      </button>
+    </div>
+  );
+}
 
 /**
- * A causal link: polarity as text at the arrowhead and a delay mark (‖)
- * across the middle. The text is in the DOM, so it prints, exports and is
- * read by screen readers.
+ * A causal link: a curve from factor to factor (computed here, not from the
+ * handles, so links leave each factor on the side facing where they go),
+ * the polarity as text beside the arrowhead, and a delay mark ‖ across the
+ * middle. The text is in the DOM, so it prints, exports and is read aloud.
  */
-function CausalEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd }: EdgeProps<CausalEdge>) {
-  const [path, midX, midY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
+function CausalEdgeView({ id, source, target, data, selected, markerEnd }: EdgeProps<CausalEdge>) {
+  const editor = useEditor();
+  const from = useBox(source);
+  const to = useBox(target);
+  const { selectedBy } = useRemoteMarks(id);
   const link = data?.link;
-  if (!link) return null;
-  // Near the arrowhead: most of the way from the middle of the curve to its end.
-  const polX = midX + (targetX - midX) * 0.72;
-  const polY = midY + (targetY - midY) * 0.72 - 12;
+  if (!link || !from || !to) return null;
+  const geometry = linkGeometry(from, to, data?.lane ?? 0);
+  const kind = CLASS[link.polarity];
+  const canEdit = editor.canEdit;
+  const remote = selectedBy[0]?.user.colour;
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`causal-edge causal-edge--${link.polarity === '-' ? 'neg' : link.polarity === '?' ? 'unknown' : 'pos'}${selected ? ' is-selected' : ''}`} />
+      {remote && <path d={geometry.path} className="causal-edge__remote" style={{ stroke: remote }} aria-hidden="true" />}
+      <BaseEdge id={id} path={geometry.path} markerEnd={markerEnd} interactionWidth={24} className={`causal-edge causal-edge--${kind}${selected ? ' is-selected' : ''}`} />
       <EdgeLabelRenderer>
-        <span
-          className={`edge-polarity edge-polarity--${link.polarity === '-' ? 'neg' : link.polarity === '?' ? 'unknown' : 'pos'}`}
-          style={{ transform: `translate(-50%, -50%) translate(${polX}px, ${polY}px)` }}
+        <button
+          type="button"
+          className={`edge-polarity edge-polarity--${kind} nodrag nopan${selected ? ' is-selected' : ''}`}
+          style={{ transform: `translate(-50%, -50%) translate(${geometry.label.x}px, ${geometry.label.y}px)` }}
+          aria-label={`Polarity ${POLARITY_NAMES[link.polarity]}${canEdit ? '. Click to change' : ''}`}
+          title={canEdit ? `${POLARITY_NAMES[link.polarity]} — click to change` : POLARITY_NAMES[link.polarity]}
+          tabIndex={-1}
+          onPointerDown={stop}
+          onClick={(event) => {
+            event.stopPropagation();
+            if (canEdit) editor.cyclePolarity(id);
+            editor.store.selectOnly(id);
+          }}
           data-testid="edge-polarity"
         >
-          {GLYPH[link.polarity]}
-        </span>
+          {POLARITY_GLYPH[link.polarity]}
+        </button>
         {link.delay && (
-          <span className="edge-delay" style={{ transform: `translate(-50%, -50%) translate(${midX}px, ${midY}px)` }} title="Delay" data-testid="edge-delay">
+          <span
+            className="edge-delay"
+            style={{ transform: `translate(-50%, -50%) translate(${geometry.middle.x}px, ${geometry.middle.y}px) rotate(${geometry.angle}deg)` }}
+            title="Delay: the effect takes a long time"
+            data-testid="edge-delay"
+          >
             ‖
           </span>
         )}
+        {selected && canEdit && <EdgeToolbar id={id} polarity={link.polarity} delay={link.delay} x={geometry.middle.x} y={geometry.middle.y} />}
       </EdgeLabelRenderer>
     </>
   );

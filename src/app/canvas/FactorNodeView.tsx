@@ -1,23 +1,99 @@
 import { Handle, Position, useConnection, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
+import { LIMITS } from '../../core/model/ops';
+import type { MapNode } from '../../core/model/types';
+import { useEditor } from '../editor/context';
+import { labelText, leverageText, meadowsLevel } from '../editor/describe';
+import { useUi, type UiState } from '../editor/ui-state';
 import { useRemoteMarks } from '../presence/context';
 import type { FactorNode } from './flow-store';
 import { kindInfo } from './kinds';
 
+/** Votes are not in the model yet; a newer client may store them as a number or a map of voter → count. */
+export function voteCount(factor: MapNode): number {
+  const votes = factor.extra.votes;
+  if (typeof votes === 'number' && Number.isFinite(votes)) return votes;
+  if (votes && typeof votes === 'object') {
+    return Object.values(votes as Record<string, unknown>).reduce<number>((sum, v) => sum + (typeof v === 'number' ? v : v === true ? 1 : 0), 0);
+  }
+  return 0;
+}
+
+function LabelEditor({ factor }: { factor: MapNode }) {
+  const editor = useEditor();
+  const input = useRef<HTMLInputElement>(null);
+  const done = useRef(false);
+  useEffect(() => {
+    // React Flow keeps a new node hidden until it has measured it, and a hidden input cannot take
+    // focus: try on each frame until it does (bounded).
+    let frames = 0;
+    let handle = 0;
+    const tryFocus = () => {
+      const element = input.current;
+      if (!element || done.current) return;
+      element.focus();
+      if (document.activeElement === element) {
+        const typed = editor.takePendingText();
+        if (typed === null) element.select();
+        else {
+          element.value = typed;
+          element.setSelectionRange(typed.length, typed.length);
+        }
+      } else if (++frames < 60) handle = requestAnimationFrame(tryFocus);
+    };
+    tryFocus();
+    return () => cancelAnimationFrame(handle);
+  }, [editor]);
+  const finish = (label: string | null, refocus: boolean) => {
+    if (done.current) return;
+    done.current = true;
+    editor.finishEditing(factor.id, label, refocus);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    // Keys typed here are for the text, not for the canvas's shortcuts.
+    event.stopPropagation();
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      finish(event.currentTarget.value, true);
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      finish(null, true);
+    }
+  };
+  return (
+    <input
+      ref={input}
+      className="factor__edit nodrag nopan nowheel"
+      defaultValue={factor.label}
+      maxLength={LIMITS.label}
+      aria-label="Factor name (Enter to keep, Escape to cancel)"
+      onKeyDown={onKeyDown}
+      onBlur={(e) => finish(e.currentTarget.value, false)}
+      data-testid="factor-label-editor"
+    />
+  );
+}
+
 /**
- * A factor on the canvas. Kind is shown by shape, colour *and* a text cue,
- * never colour alone. The label is rendered as text (React escapes it).
+ * A factor on the canvas. Kind is shown by shape, colour *and* an icon and
+ * word, never colour alone. Labels, tags and notes are rendered as text
+ * (React escapes them), never as HTML.
  */
 function FactorNodeView({ id, data, selected }: NodeProps<FactorNode>) {
   const { factor } = data;
+  const editor = useEditor();
+  const editing = useUi(editor.ui, useCallback((s: UiState) => s.editingId === id, [id]));
   // While someone draws a link, the whole of every other factor is a drop target, not a tiny handle.
   const dropTarget = useConnection((c) => c.inProgress && c.fromNode.id !== id);
   const { selectedBy, editingBy } = useRemoteMarks(id);
   const kind = kindInfo(factor.kind);
+  const votes = voteCount(factor);
+  const level = factor.leverage ? meadowsLevel(factor.leverage.level) : null;
   // Other people's selections: an outline in each one's colour (stacked rings for several).
   const outline = selectedBy.length
     ? { boxShadow: selectedBy.map((p, i) => `0 0 0 ${3 + i * 3}px ${p.user.colour}`).join(', ') }
     : undefined;
+  const shownTags = factor.tags.slice(0, 1);
   return (
     <div className={`factor factor--${kind.id}${selected ? ' is-selected' : ''}`} data-testid="factor" data-factor-id={factor.id} style={outline}>
       {selectedBy.length > 0 && (
@@ -30,17 +106,40 @@ function FactorNodeView({ id, data, selected }: NodeProps<FactorNode>) {
           {editingBy[0]!.user.name} is editing this label
         </span>
       )}
-      <Handle type="target" position={Position.Left} className="factor__handle" />
-      <span className="factor__kind" aria-hidden="true">
-        <span className="factor__icon">{kind.icon}</span> {kind.label}
+      <Handle type="target" position={Position.Left} className="factor__handle factor__handle--in" isConnectableStart={false} />
+      <span className="factor__kind">
+        <span className="factor__icon" aria-hidden="true">{kind.icon}</span> {kind.label}
       </span>
-      <span className="factor__label">{factor.label || 'Untitled factor'}</span>
-      {factor.leverage && (
-        <span className="factor__badge" title={`Leverage point, Meadows level ${factor.leverage.level}`}>
-          Leverage {factor.leverage.level}
+      {editing ? <LabelEditor factor={factor} /> : <span className="factor__label">{labelText(factor.label)}</span>}
+      {(factor.leverage || factor.tags.length > 0 || factor.note || votes > 0) && (
+        <span className="factor__badges">
+          {factor.leverage && (
+            <span className="badge badge--leverage" title={`${leverageText(factor.leverage.level)}${level ? ` — ${level.explanation}` : ''}`} data-testid="badge-leverage">
+              <span aria-hidden="true">◎ </span>L{factor.leverage.level}
+              <span className="visually-hidden">, {leverageText(factor.leverage.level)}</span>
+            </span>
+          )}
+          {shownTags.map((tag) => (
+            <span className="badge badge--tag" key={tag} data-testid="badge-tag">#{tag}</span>
+          ))}
+          {factor.tags.length > shownTags.length && (
+            <span className="badge badge--tag" title={factor.tags.join(', ')}>+{factor.tags.length - shownTags.length}</span>
+          )}
+          {factor.note && (
+            <span className="badge badge--note" title="Has a note" data-testid="badge-note">
+              <span aria-hidden="true">✎</span><span className="visually-hidden">Has a note</span>
+            </span>
+          )}
+          {votes > 0 && (
+            <span className="badge badge--votes" data-testid="badge-votes">
+              <span aria-hidden="true">▲ </span>{votes}<span className="visually-hidden"> {votes === 1 ? 'vote' : 'votes'}</span>
+            </span>
+          )}
         </span>
       )}
-      <Handle type="source" position={Position.Right} className="factor__handle" />
+      <Handle type="source" position={Position.Right} className="factor__handle factor__connect" title="Drag onto another factor to link them">
+        <span aria-hidden="true">→</span>
+      </Handle>
       {dropTarget && <Handle type="target" id="drop" position={Position.Left} className="factor__drop-target" />}
     </div>
   );

@@ -1,37 +1,111 @@
 import {
   Background, ConnectionMode, Controls, MiniMap, ReactFlow, useReactFlow, useStore,
-  type Connection, type EdgeTypes, type NodeTypes, type OnNodeDrag, type Viewport,
+  type Connection, type EdgeTypes, type FinalConnectionState, type NodeTypes, type OnNodeDrag, type Viewport,
 } from '@xyflow/react';
-import { useCallback, useSyncExternalStore, type MouseEvent } from 'react';
+import { useCallback, useEffect, useRef, useSyncExternalStore, type FocusEvent, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { useLongPress, LongPressEventType } from 'use-long-press';
 import type { Presence } from '../../sync/presence';
+import { useEditor } from '../editor/context';
+import { useUi, type MenuTarget, type UiState } from '../editor/ui-state';
 import { Cursors } from '../presence/Cursors';
-import type * as Y from 'yjs';
-import { addFactor, addLink, removeFactor, removeLink } from '../../core/model/ops';
-import { LOCAL_ORIGIN } from '../../sync/origin';
 import CausalEdgeView from './CausalEdgeView';
 import FactorNodeView from './FactorNodeView';
-import type { CausalEdge, FactorNode, FlowStore } from './flow-store';
+import type { CanvasNode, CausalEdge } from './flow-store';
+import { kindInfo } from './kinds';
+import SectionNodeView from './SectionNodeView';
 
-const nodeTypes: NodeTypes = { factor: FactorNodeView };
+const nodeTypes: NodeTypes = { factor: FactorNodeView, section: SectionNodeView };
 const edgeTypes: EdgeTypes = { causal: CausalEdgeView };
+export const GRID = 24;
+/** Above this many factors only what is on screen is drawn (STACK.md: 60 fps at 1,000 and 5,000). */
+export const CULL_ABOVE = 300;
+
+const MINIMAP_COLOUR: Record<string, string> = { factor: '#6366f1', barrier: '#dc2626', outcome: '#16a34a', innovation: '#d97706' };
 
 interface Props {
-  doc: Y.Doc;
-  store: FlowStore;
-  author: string;
-  readOnly: boolean;
-  onCreated: (nodeId: string) => void;
   presence: Presence;
   /** The person panned or zoomed by hand (not a programmatic move): following stops. */
   onUserMoved: () => void;
 }
 
-/** The React Flow canvas bound to the map document through a FlowStore. */
-export function MapCanvas({ doc, store, author, readOnly, onCreated, presence, onUserMoved }: Props) {
+const selectSnap = (s: UiState) => s.snapToGrid;
+const selectBox = (s: UiState) => s.boxSelect;
+
+/**
+ * After a long press opens the menu, lifting the finger makes the browser send
+ * mouse events (mousedown, click) to what is under it: they would move focus
+ * away and close the menu at once. They are swallowed until just after the lift.
+ */
+function swallowLiftingFinger(x: number, y: number): void {
+  const types = ['mousedown', 'mouseup', 'click'] as const;
+  // Only where the finger was: the menu opens beside that point, so a tap on the menu still counts.
+  const swallow = (event: Event) => {
+    const { clientX, clientY } = event as globalThis.MouseEvent;
+    if (Math.hypot(clientX - x, clientY - y) > 10) return;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+  let done = false;
+  const stop = () => {
+    if (done) return;
+    done = true;
+    for (const type of types) window.removeEventListener(type, swallow, true);
+  };
+  const lifted = () => {
+    window.removeEventListener('touchend', lifted, true);
+    window.removeEventListener('pointerup', lifted, true);
+    setTimeout(stop, 600);
+  };
+  for (const type of types) window.addEventListener(type, swallow, true);
+  window.addEventListener('touchend', lifted, true);
+  window.addEventListener('pointerup', lifted, true);
+  // Never longer than this, whatever happens.
+  setTimeout(stop, 10_000);
+}
+
+/** What a pointer event landed on: a factor, a link, a section or the empty canvas. */
+function targetAt(element: Element | null): MenuTarget {
+  const node = element?.closest('.react-flow__node');
+  const id = node?.getAttribute('data-id');
+  if (node && id) return node.classList.contains('react-flow__node-section') ? { kind: 'section', id } : { kind: 'factor', id };
+  const edge = element?.closest('.react-flow__edge');
+  const edgeId = edge?.getAttribute('data-id');
+  if (edgeId) return { kind: 'link', id: edgeId };
+  return { kind: 'pane' };
+}
+
+/** The React Flow canvas bound to the map document through the editor's FlowStore. */
+export function MapCanvas({ presence, onUserMoved }: Props) {
+  const editor = useEditor();
+  const { store } = editor;
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const flow = useReactFlow();
+  const flow = useReactFlow<CanvasNode, CausalEdge>();
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
+  const snap = useUi(editor.ui, selectSnap);
+  const boxSelect = useUi(editor.ui, selectBox);
+  const readOnly = !editor.canEdit;
+  const size = useRef({ width, height });
+  size.current = { width, height };
+
+  // The editor reaches the viewport through this adapter (centre, fit, focus).
+  useEffect(() => {
+    editor.viewport = {
+      centre: () => {
+        const { x, y, zoom } = flow.getViewport();
+        return { x: (size.current.width / 2 - x) / zoom, y: (size.current.height / 2 - y) / zoom };
+      },
+      centreOn: (p) => void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: 200 }),
+      fit: () => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }),
+      focusElement: (id) => {
+        // After React has drawn the new selection.
+        requestAnimationFrame(() => {
+          const selector = `.react-flow__node[data-id="${CSS.escape(id)}"], .react-flow__edge[data-id="${CSS.escape(id)}"]`;
+          document.querySelector<HTMLElement | SVGElement>(selector)?.focus({ preventScroll: true });
+        });
+      },
+    };
+  }, [editor, flow]);
 
   const shareView = useCallback((viewport: Viewport) => {
     if (!width || !height) return;
@@ -43,68 +117,143 @@ export function MapCanvas({ doc, store, author, readOnly, onCreated, presence, o
   }, [presence, flow]);
 
   const onConnect = useCallback((connection: Connection) => {
-    if (readOnly || !connection.source || !connection.target) return;
-    addLink(doc, { source: connection.source, target: connection.target, polarity: '+' }, { origin: LOCAL_ORIGIN, author });
-  }, [doc, author, readOnly]);
+    if (readOnly || !connection.source || !connection.target || connection.source === connection.target) return;
+    editor.connect(connection.source, connection.target);
+  }, [editor, readOnly]);
+
+  /** A link dropped on empty canvas makes a new factor there, linked from where the drag began. */
+  const onConnectEnd = useCallback((event: globalThis.MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (readOnly || state.isValid || !state.fromNode) return;
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target?.classList.contains('react-flow__pane')) return;
+    const point = 'changedTouches' in event ? event.changedTouches[0]! : event;
+    const at = flow.screenToFlowPosition({ x: point.clientX, y: point.clientY });
+    const from = state.fromNode.id;
+    const id = editor.addFactor({ at, edit: false });
+    if (id) {
+      editor.connect(from, id);
+      editor.store.selectOnly(id);
+      editor.startEditing(id);
+    }
+  }, [editor, flow, readOnly]);
 
   const onPaneDoubleClick = useCallback((event: MouseEvent) => {
-    // Only on empty canvas: a double-click on a factor is for that factor.
+    // Only on empty canvas (or inside a section's empty space): a double-click on a factor is for that factor.
     if (readOnly || !(event.target instanceof Element) || !event.target.classList.contains('react-flow__pane')) return;
-    const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    const id = addFactor(doc, { label: 'New factor', x: position.x - 80, y: position.y - 30 }, { origin: LOCAL_ORIGIN, author });
-    onCreated(id);
-  }, [doc, author, readOnly, flow, onCreated]);
+    editor.addFactor({ at: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }) });
+  }, [editor, readOnly, flow]);
 
-  const onNodeDragStop: OnNodeDrag<FactorNode> = useCallback((_event, _node, nodes) => {
-    store.endDrag(nodes.map((n) => n.id));
+  /** A plain click on one of several selected factors selects just that one (a drag still moves them all). */
+  const onNodeClick = useCallback((event: MouseEvent, node: CanvasNode) => {
+    if (event.shiftKey || event.metaKey || event.ctrlKey) return;
+    if (store.selectionSize() > 1) store.selectOnly(node.id);
   }, [store]);
 
-  const onDelete = useCallback(({ nodes, edges }: { nodes: { id: string }[]; edges: { id: string }[] }) => {
-    if (readOnly) return;
-    const ctx = { origin: LOCAL_ORIGIN, author };
-    doc.transact(() => {
-      for (const edge of edges) if (doc.getMap('edges').has(edge.id)) removeLink(doc, edge.id, ctx);
-      for (const node of nodes) if (doc.getMap('nodes').has(node.id)) removeFactor(doc, node.id, ctx);
-    }, LOCAL_ORIGIN);
-  }, [doc, author, readOnly]);
+  const onNodeDoubleClick = useCallback((_event: MouseEvent, node: CanvasNode) => {
+    if (node.type === 'factor') editor.startEditing(node.id);
+  }, [editor]);
+
+  const onDragStart: OnNodeDrag<CanvasNode> = useCallback((_event, _node, nodes) => store.startDrag(nodes.map((n) => n.id)), [store]);
+  const onDragStop: OnNodeDrag<CanvasNode> = useCallback((_event, _node, nodes) => store.endDrag(nodes.map((n) => n.id)), [store]);
+
+  const openMenu = useCallback((clientX: number, clientY: number, target: MenuTarget, byTouch = false) => {
+    if (target.kind !== 'pane' && !store.selectedNodeIds().concat(store.selectedEdgeIds(), store.selectedSectionIds()).includes(target.id)) {
+      store.selectOnly(target.id);
+    }
+    editor.ui.set({ menu: { x: clientX, y: clientY, at: flow.screenToFlowPosition({ x: clientX, y: clientY }), target, byTouch, openedAt: Date.now() } });
+  }, [editor, store, flow]);
+
+  const onContextMenu = useCallback((event: MouseEvent) => {
+    event.preventDefault();
+    openMenu(event.clientX, event.clientY, targetAt(event.target instanceof Element ? event.target : null));
+  }, [openMenu]);
+
+  // A long press opens the same menu on touch screens (iOS has no contextmenu event).
+  const longPress = useLongPress((event) => {
+    const { clientX, clientY } = event as ReactPointerEvent;
+    swallowLiftingFinger(clientX, clientY);
+    openMenu(clientX + 12, clientY + 12, targetAt(document.elementFromPoint(clientX, clientY)), true);
+  }, {
+    threshold: 550,
+    cancelOnMovement: 12,
+    detect: LongPressEventType.Pointer,
+    // Mouse users have the right button; this is for fingers and pens.
+    filterEvents: (event) => (event as ReactPointerEvent).pointerType !== 'mouse',
+  });
+
+  /** Keyboard focus on a factor or link selects it, so the inspector follows the focus. */
+  const onFocus = useCallback((event: FocusEvent) => {
+    const element = event.target;
+    if (!(element instanceof Element) || !element.matches(':focus-visible')) return;
+    const target = targetAt(element);
+    if (target.kind === 'pane' || (element !== element.closest('.react-flow__node, .react-flow__edge'))) return;
+    const selected = [...store.selectedNodeIds(), ...store.selectedEdgeIds(), ...store.selectedSectionIds()];
+    if (!selected.includes(target.id)) store.selectOnly(target.id);
+  }, [store]);
 
   return (
-    <ReactFlow<FactorNode, CausalEdge>
-      nodes={snapshot.nodes}
-      edges={snapshot.edges}
-      nodeTypes={nodeTypes}
-      edgeTypes={edgeTypes}
-      onNodesChange={store.applyNodeChanges}
-      onEdgesChange={store.applyEdgeChanges}
-      onConnect={onConnect}
-      onNodeDragStop={onNodeDragStop}
-      onDelete={onDelete}
-      onDoubleClick={onPaneDoubleClick}
-      onMouseMove={onPointerMove}
-      onMouseLeave={() => presence.setCursor(null)}
-      onMove={(_event, viewport) => shareView(viewport)}
-      onMoveStart={(event) => {
-        if (event) onUserMoved();
-      }}
-      onInit={(instance) => shareView(instance.getViewport())}
-      zoomOnDoubleClick={false}
-      connectionMode={ConnectionMode.Loose}
-      connectionRadius={48}
-      nodesDraggable={!readOnly}
-      nodesConnectable={!readOnly}
-      elementsSelectable
-      deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-      onlyRenderVisibleElements={snapshot.nodes.length > 300}
-      fitView
-      fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
-      minZoom={0.1}
-      maxZoom={3}
-      proOptions={{ hideAttribution: false }}
-    >
-      <Background gap={24} />
-      <MiniMap pannable zoomable ariaLabel="Overview of the whole map" />
-      <Controls showInteractive={false} />
-      <Cursors presence={presence} />
-    </ReactFlow>
+    <div className="canvas" onContextMenu={onContextMenu} onFocus={onFocus} {...longPress()}>
+      <ReactFlow<CanvasNode, CausalEdge>
+        nodes={snapshot.nodes}
+        edges={snapshot.edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={store.applyNodeChanges}
+        onEdgesChange={store.applyEdgeChanges}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={(c) => c.source !== c.target}
+        onNodeDragStart={onDragStart}
+        onNodeDragStop={onDragStop}
+        onSelectionDragStart={(_event, nodes) => store.startDrag(nodes.map((n) => n.id))}
+        onSelectionDragStop={(_event, nodes) => store.endDrag(nodes.map((n) => n.id))}
+        onNodeClick={onNodeClick}
+        onNodeDoubleClick={onNodeDoubleClick}
+        onDoubleClick={onPaneDoubleClick}
+        onMouseMove={onPointerMove}
+        onMouseLeave={() => presence.setCursor(null)}
+        onMove={(_event, viewport) => shareView(viewport)}
+        onMoveStart={(event) => {
+          if (event) onUserMoved();
+        }}
+        onInit={(instance) => shareView(instance.getViewport())}
+        zoomOnDoubleClick={false}
+        connectionMode={ConnectionMode.Loose}
+        connectionRadius={48}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        elementsSelectable
+        // Delete, arrows and Enter are the editor's (see keyboard.ts), so that they work the same everywhere.
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionOnDrag={boxSelect}
+        panOnDrag={boxSelect ? [1, 2] : true}
+        snapToGrid={snap}
+        snapGrid={[GRID, GRID]}
+        zIndexMode="manual"
+        onlyRenderVisibleElements={snapshot.factors.length > CULL_ABOVE}
+        fitView
+        fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
+        minZoom={0.1}
+        maxZoom={3}
+        ariaLabelConfig={{
+          'node.a11yDescription.default': 'Arrow keys move between factors. Enter renames. L links to another factor. ] and [ follow links. Delete removes.',
+          'edge.a11yDescription.default': 'Plus, minus or question mark set the polarity. D sets a delay. ] goes to the target, [ to the source.',
+        }}
+        proOptions={{ hideAttribution: false }}
+      >
+        <Background gap={GRID} />
+        <MiniMap
+          pannable
+          zoomable
+          ariaLabel="Overview of the whole map"
+          nodeColor={(node) => (node.type === 'section' ? 'transparent' : MINIMAP_COLOUR[kindInfo((node as unknown as { data: { factor: { kind: string } } }).data.factor.kind).id] ?? '#6366f1')}
+          nodeStrokeColor={(node) => (node.type === 'section' ? '#9ca3af' : 'transparent')}
+        />
+        <Controls showInteractive={false} />
+        <Cursors presence={presence} />
+      </ReactFlow>
+    </div>
   );
 }

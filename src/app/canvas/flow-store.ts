@@ -1,16 +1,27 @@
-import { MarkerType, type Edge, type EdgeChange, type Node, type NodeChange } from '@xyflow/react';
+import type { Edge, EdgeChange, Node, NodeChange } from '@xyflow/react';
 import * as Y from 'yjs';
-import { updateFactor } from '../../core/model/ops';
-import { readEdge, readNode } from '../../core/model/read';
-import { edgesMap, nodesMap } from '../../core/model/schema';
-import type { MapEdge, MapNode } from '../../core/model/types';
+import { updateFactor, updateSection } from '../../core/model/ops';
+import { readEdge, readNode, readSection } from '../../core/model/read';
+import { edgesMap, nodesMap, sectionsMap } from '../../core/model/schema';
+import type { MapEdge, MapNode, MapSection } from '../../core/model/types';
 import { LOCAL_ORIGIN } from '../../sync/origin';
+import { labelText, linkSentence } from '../editor/describe';
+import type { History } from '../editor/history';
+import { sectionMembers, type SectionRect } from '../editor/sections';
+import { NEW_FACTOR_SIZE } from './placement';
 
 export type FactorNode = Node<{ factor: MapNode }, 'factor'>;
-export type CausalEdge = Edge<{ link: MapEdge }, 'causal'>;
+export type SectionNode = Node<{ section: MapSection }, 'section'>;
+export type CanvasNode = FactorNode | SectionNode;
+/** `lane`: how many links of the same direction between the same pair come before this one (they fan out). */
+export type CausalEdge = Edge<{ link: MapEdge; lane: number }, 'causal'>;
 
 export interface FlowSnapshot {
-  nodes: FactorNode[];
+  /** Sections first, so that they are drawn under the factors. */
+  nodes: CanvasNode[];
+  /** Factors only (what most of the editor works with). */
+  factors: FactorNode[];
+  sections: SectionNode[];
   edges: CausalEdge[];
 }
 
@@ -18,43 +29,78 @@ export interface FlowSnapshot {
 interface LocalNodeState {
   selected?: boolean;
   measured?: { width: number; height: number };
-  /** Position while this person drags; wins over the document until the drop. */
+  /** Position while this person drags or resizes; wins over the document until the drop. */
   dragPosition?: { x: number; y: number };
+  /** Size while this person resizes a section. */
+  resizeSize?: { width: number; height: number };
 }
 
 /** How often a drag writes its position to the document (the drop always writes). */
-const DRAG_WRITE_MS = 80;
+export const DRAG_WRITE_MS = 80;
+
+/** Which document fields a node or edge object may carry to React Flow; the rest is local. */
+const Z_SECTION = -1;
+/** Arrowheads in the polarity's colour (the same values as --pos, --neg, --unknown in styles.css). */
+const MARKER_COLOUR = { '+': '#166534', '-': '#b91c1c', '?': '#92400e' } as const;
+const Z_FACTOR = 1;
+const Z_FACTOR_SELECTED = 2;
+
+interface SectionDrag {
+  start: { x: number; y: number };
+  members: Map<string, { x: number; y: number }>;
+}
 
 /**
  * Keeps React Flow's nodes and edges in step with the Y.Doc. Only the ids a
  * Yjs event touched are rebuilt, and unchanged nodes keep their object
  * identity, so memoised node components do not re-render on remote edits
  * elsewhere. Read with useSyncExternalStore.
+ *
+ * Only durable fields reach the document (position, size); selection,
+ * measured sizes and in-flight drag positions stay here. A drag writes at
+ * most every DRAG_WRITE_MS and once on drop, all in one undo step.
  */
 export class FlowStore {
   private readonly factors = new Map<string, MapNode>();
   private readonly links = new Map<string, MapEdge>();
+  private readonly sections = new Map<string, MapSection>();
   private readonly local = new Map<string, LocalNodeState>();
   private readonly selectedEdges = new Set<string>();
   private readonly nodeCache = new Map<string, FactorNode>();
+  private readonly sectionCache = new Map<string, SectionNode>();
   private readonly edgeCache = new Map<string, CausalEdge>();
-  private snapshot: FlowSnapshot = { nodes: [], edges: [] };
+  /** Factor id → ids of links touching it, to refresh their spoken labels on rename. */
+  private readonly linksByFactor = new Map<string, Set<string>>();
+  private snapshot: FlowSnapshot = { nodes: [], factors: [], sections: [], edges: [] };
   private readonly listeners = new Set<() => void>();
-  private readonly pendingDragWrites = new Map<string, { x: number; y: number }>();
-  private dragTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly pendingWrites = new Map<string, { x: number; y: number }>();
+  private writeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Sections being dragged, with what moves along with each. */
+  private readonly sectionDrags = new Map<string, SectionDrag>();
+  private dragging = false;
+  private readonly resizing = new Set<string>();
+  private selectedCount = 0;
 
-  constructor(private readonly doc: Y.Doc, private readonly author: string, private readonly readOnly: () => boolean) {
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly author: string,
+    private readonly readOnly: () => boolean,
+    private readonly history: History | null = null,
+  ) {
     for (const [id, entry] of nodesMap(doc).entries()) if (entry instanceof Y.Map) this.factors.set(id, readNode(id, entry));
-    for (const [id, entry] of edgesMap(doc).entries()) if (entry instanceof Y.Map) this.links.set(id, readEdge(id, entry));
+    for (const [id, entry] of edgesMap(doc).entries()) if (entry instanceof Y.Map) this.setLink(id, readEdge(id, entry));
+    for (const [id, entry] of sectionsMap(doc).entries()) if (entry instanceof Y.Map) this.sections.set(id, readSection(id, entry));
     nodesMap(doc).observeDeep(this.onNodeEvents);
     edgesMap(doc).observeDeep(this.onEdgeEvents);
-    this.rebuild(new Set(this.factors.keys()), new Set(this.links.keys()));
+    sectionsMap(doc).observeDeep(this.onSectionEvents);
+    this.rebuild(new Set(this.factors.keys()), new Set(this.links.keys()), new Set(this.sections.keys()));
   }
 
   destroy(): void {
     nodesMap(this.doc).unobserveDeep(this.onNodeEvents);
     edgesMap(this.doc).unobserveDeep(this.onEdgeEvents);
-    this.flushDragWrites();
+    sectionsMap(this.doc).unobserveDeep(this.onSectionEvents);
+    this.flushWrites();
     this.listeners.clear();
   }
 
@@ -64,6 +110,60 @@ export class FlowStore {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
+
+  // ---- reading ---------------------------------------------------------
+
+  factor(id: string): MapNode | undefined {
+    return this.factors.get(id);
+  }
+
+  link(id: string): MapEdge | undefined {
+    return this.links.get(id);
+  }
+
+  section(id: string): MapSection | undefined {
+    return this.sections.get(id);
+  }
+
+  /** Links whose ends both exist (a concurrent delete and connect can leave one dangling: it is not shown). */
+  visibleLinks(): MapEdge[] {
+    return [...this.links.values()].filter((l) => this.factors.has(l.source) && this.factors.has(l.target));
+  }
+
+  allFactors(): MapNode[] {
+    return [...this.factors.values()];
+  }
+
+  allSections(): MapSection[] {
+    return [...this.sections.values()];
+  }
+
+  labelOf = (id: string): string => labelText(this.factors.get(id)?.label ?? '');
+
+  /** Where a factor is drawn now (its drag position while dragged) and its size. */
+  boxOf(id: string): { x: number; y: number; width: number; height: number } | null {
+    const factor = this.factors.get(id);
+    if (!factor) return null;
+    const state = this.local.get(id);
+    const position = state?.dragPosition ?? { x: factor.x, y: factor.y };
+    const size = state?.measured ?? NEW_FACTOR_SIZE;
+    return { ...position, width: size.width, height: size.height };
+  }
+
+  sectionRect(id: string): SectionRect | null {
+    const section = this.sections.get(id);
+    if (!section) return null;
+    const state = this.local.get(id);
+    const position = state?.dragPosition ?? { x: section.x, y: section.y };
+    const size = state?.resizeSize ?? { width: section.width, height: section.height };
+    return { id, ...position, ...size };
+  }
+
+  allSectionRects(): SectionRect[] {
+    return [...this.sections.keys()].map((id) => this.sectionRect(id)!).filter(Boolean);
+  }
+
+  // ---- document events -------------------------------------------------
 
   private static touchedIds(events: Y.YEvent<Y.AbstractType<unknown>>[], root: Y.AbstractType<unknown>): Set<string> {
     const ids = new Set<string>();
@@ -77,46 +177,141 @@ export class FlowStore {
   private readonly onNodeEvents = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
     const ids = FlowStore.touchedIds(events, nodesMap(this.doc) as Y.AbstractType<unknown>);
     let membershipChanged = false;
+    const edgeIds = new Set<string>();
     for (const id of ids) {
       const entry = nodesMap(this.doc).get(id);
+      const before = this.factors.get(id);
       if (entry instanceof Y.Map) {
-        if (!this.factors.has(id)) membershipChanged = true;
-        this.factors.set(id, readNode(id, entry));
+        if (!before) membershipChanged = true;
+        const after = readNode(id, entry);
+        this.factors.set(id, after);
+        // A renamed factor changes what its links say to a screen reader.
+        if (before && before.label !== after.label) for (const e of this.linksByFactor.get(id) ?? []) edgeIds.add(e);
       } else {
         if (this.factors.delete(id)) membershipChanged = true;
         this.local.delete(id);
       }
     }
     // A factor appearing or going changes which links can be drawn.
-    this.rebuild(ids, membershipChanged ? new Set(this.links.keys()) : new Set());
+    this.rebuild(ids, membershipChanged ? new Set(this.links.keys()) : edgeIds, new Set());
   };
 
   private readonly onEdgeEvents = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
     const ids = FlowStore.touchedIds(events, edgesMap(this.doc) as Y.AbstractType<unknown>);
+    const affected = new Set<string>(ids);
     for (const id of ids) {
+      // Links between the same pair fan out by lane: a change to one can move its siblings.
+      const old = this.links.get(id);
+      if (old) for (const sibling of this.siblings(old)) affected.add(sibling);
       const entry = edgesMap(this.doc).get(id);
-      if (entry instanceof Y.Map) this.links.set(id, readEdge(id, entry));
+      if (entry instanceof Y.Map) this.setLink(id, readEdge(id, entry));
       else {
-        this.links.delete(id);
+        this.deleteLink(id);
         this.selectedEdges.delete(id);
       }
+      const now = this.links.get(id);
+      if (now) for (const sibling of this.siblings(now)) affected.add(sibling);
     }
-    this.rebuild(new Set(), ids);
+    this.rebuild(new Set(), affected, new Set());
   };
+
+  private readonly onSectionEvents = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
+    const ids = FlowStore.touchedIds(events, sectionsMap(this.doc) as Y.AbstractType<unknown>);
+    for (const id of ids) {
+      const entry = sectionsMap(this.doc).get(id);
+      if (entry instanceof Y.Map) this.sections.set(id, readSection(id, entry));
+      else {
+        this.sections.delete(id);
+        this.local.delete(id);
+      }
+    }
+    this.rebuild(new Set(), new Set(), ids);
+  };
+
+  private setLink(id: string, link: MapEdge): void {
+    const old = this.links.get(id);
+    if (old) {
+      this.linksByFactor.get(old.source)?.delete(id);
+      this.linksByFactor.get(old.target)?.delete(id);
+    }
+    this.links.set(id, link);
+    for (const end of [link.source, link.target]) {
+      let set = this.linksByFactor.get(end);
+      if (!set) this.linksByFactor.set(end, (set = new Set()));
+      set.add(id);
+    }
+  }
+
+  private deleteLink(id: string): void {
+    const old = this.links.get(id);
+    if (!old) return;
+    this.linksByFactor.get(old.source)?.delete(id);
+    this.linksByFactor.get(old.target)?.delete(id);
+    this.links.delete(id);
+  }
+
+  /** Links between the same two factors, either way round (including `link`). */
+  private siblings(link: MapEdge): string[] {
+    const out: string[] = [];
+    for (const id of this.linksByFactor.get(link.source) ?? []) {
+      const other = this.links.get(id);
+      if (!other) continue;
+      const samePair = (other.source === link.source && other.target === link.target) || (other.source === link.target && other.target === link.source);
+      if (samePair) out.push(id);
+    }
+    return out;
+  }
+
+  private laneOf(link: MapEdge): number {
+    let lane = 0;
+    for (const id of this.linksByFactor.get(link.source) ?? []) {
+      const other = this.links.get(id);
+      if (other && id < link.id && other.source === link.source && other.target === link.target) lane++;
+    }
+    return lane;
+  }
+
+  // ---- building React Flow objects ---------------------------------------
 
   private buildNode(factor: MapNode): FactorNode {
     const state = this.local.get(factor.id);
+    const selected = state?.selected ?? false;
     const node: FactorNode = {
       id: factor.id,
       type: 'factor',
       position: state?.dragPosition ?? { x: factor.x, y: factor.y },
       data: { factor },
-      selected: state?.selected ?? false,
+      selected,
+      zIndex: selected ? Z_FACTOR_SELECTED : Z_FACTOR,
       draggable: !this.readOnly(),
       connectable: !this.readOnly(),
       deletable: !this.readOnly(),
-      // A label is typed by people: show it as text in an accessible name too.
-      ariaLabel: `${factor.label || 'Untitled factor'} (${factor.kind})`,
+      // A label is typed by people: React puts it in an attribute as text, never as markup.
+      ariaLabel: `${labelText(factor.label)}, ${factor.kind}`,
+    };
+    if (state?.measured) node.measured = state.measured;
+    return node;
+  }
+
+  private buildSection(section: MapSection): SectionNode {
+    const state = this.local.get(section.id);
+    const selected = state?.selected ?? false;
+    const size = state?.resizeSize ?? { width: section.width, height: section.height };
+    const node: SectionNode = {
+      id: section.id,
+      type: 'section',
+      position: state?.dragPosition ?? { x: section.x, y: section.y },
+      data: { section },
+      selected,
+      width: size.width,
+      height: size.height,
+      zIndex: Z_SECTION,
+      // Only the title bar drags a section, so the empty space inside it still pans and box-selects.
+      dragHandle: '.section__title',
+      draggable: !this.readOnly(),
+      connectable: false,
+      deletable: !this.readOnly(),
+      ariaLabel: `Section ${section.title || 'untitled'}`,
     };
     if (state?.measured) node.measured = state.measured;
     return node;
@@ -128,20 +323,26 @@ export class FlowStore {
       type: 'causal',
       source: link.source,
       target: link.target,
-      data: { link },
-      markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
+      data: { link, lane: this.laneOf(link) },
+      markerEnd: { type: 'arrowclosed', width: 16, height: 16, color: MARKER_COLOUR[link.polarity] },
       selected: this.selectedEdges.has(link.id),
       deletable: !this.readOnly(),
-      ariaLabel: `Link, ${link.polarity === '+' ? 'increases' : link.polarity === '-' ? 'decreases' : 'affects (not agreed)'}${link.delay ? ', after a delay' : ''}`,
+      zIndex: 0,
+      ariaLabel: `Link: ${linkSentence(link, this.labelOf(link.source), this.labelOf(link.target))}`,
     };
   }
 
   /** Rebuilds the given ids and republishes; every other object keeps its identity. */
-  private rebuild(nodeIds: Set<string>, edgeIds: Set<string>): void {
+  private rebuild(nodeIds: Set<string>, edgeIds: Set<string>, sectionIds: Set<string>): void {
     for (const id of nodeIds) {
       const factor = this.factors.get(id);
       if (factor) this.nodeCache.set(id, this.buildNode(factor));
       else this.nodeCache.delete(id);
+    }
+    for (const id of sectionIds) {
+      const section = this.sections.get(id);
+      if (section) this.sectionCache.set(id, this.buildSection(section));
+      else this.sectionCache.delete(id);
     }
     for (const id of edgeIds) {
       const link = this.links.get(id);
@@ -149,41 +350,73 @@ export class FlowStore {
       if (link && this.factors.has(link.source) && this.factors.has(link.target)) this.edgeCache.set(id, this.buildEdge(link));
       else this.edgeCache.delete(id);
     }
-    if (nodeIds.size === 0 && edgeIds.size === 0) return;
-    this.snapshot = { nodes: [...this.nodeCache.values()], edges: [...this.edgeCache.values()] };
+    if (nodeIds.size === 0 && edgeIds.size === 0 && sectionIds.size === 0) return;
+    this.selectedCount = this.countSelected();
+    const factors = nodeIds.size > 0 ? [...this.nodeCache.values()] : this.snapshot.factors;
+    const sections = sectionIds.size > 0 ? [...this.sectionCache.values()] : this.snapshot.sections;
+    this.snapshot = {
+      nodes: nodeIds.size > 0 || sectionIds.size > 0 ? [...sections, ...factors] : this.snapshot.nodes,
+      factors,
+      sections,
+      edges: edgeIds.size > 0 ? [...this.edgeCache.values()] : this.snapshot.edges,
+    };
     for (const listener of this.listeners) listener();
+  }
+
+  private rebuildIds(ids: Iterable<string>, edgeIds: Iterable<string> = []): void {
+    const nodes = new Set<string>();
+    const sections = new Set<string>();
+    for (const id of ids) (this.sections.has(id) ? sections : nodes).add(id);
+    this.rebuild(nodes, new Set(edgeIds), sections);
   }
 
   /** Refreshes every node and edge (after the role changes, for example). */
   refreshAll(): void {
-    this.rebuild(new Set(this.factors.keys()), new Set(this.links.keys()));
+    this.rebuild(new Set(this.factors.keys()), new Set(this.links.keys()), new Set(this.sections.keys()));
   }
 
-  /** React Flow's local changes: selection, measurement and drag stay here; drags reach the document throttled. */
-  applyNodeChanges = (changes: NodeChange<FactorNode>[]): void => {
+  // ---- React Flow's local changes ---------------------------------------
+
+  /** Selection, measurement and drag stay here; drags reach the document throttled, in one undo step. */
+  applyNodeChanges = (changes: NodeChange<CanvasNode>[]): void => {
     const touched = new Set<string>();
+    const dropped: string[] = [];
     for (const change of changes) {
       if (change.type === 'select') {
         this.localState(change.id).selected = change.selected;
         touched.add(change.id);
       } else if (change.type === 'dimensions' && change.dimensions) {
-        this.localState(change.id).measured = { width: change.dimensions.width, height: change.dimensions.height };
+        const state = this.localState(change.id);
+        if (change.resizing !== undefined && this.sections.has(change.id) && !this.readOnly()) {
+          this.onResize(change.id, change.dimensions, change.resizing);
+        } else {
+          state.measured = { width: change.dimensions.width, height: change.dimensions.height };
+        }
         touched.add(change.id);
       } else if (change.type === 'position' && change.position && !this.readOnly()) {
         const state = this.localState(change.id);
-        if (change.dragging) {
+        if (this.resizing.has(change.id)) {
+          // Resizing from the top or left edge moves the section too; written with its size at the end.
           state.dragPosition = change.position;
-          this.queueDragWrite(change.id, change.position);
+        } else if (change.dragging || this.dragging) {
+          // During a drag, and its drop (the one change with dragging false): all one undo step.
+          this.beginDrag();
+          state.dragPosition = change.position;
+          this.queueWrite(change.id, change.position);
+          for (const moved of this.moveMembers(change.id, change.position)) touched.add(moved);
+          if (!change.dragging) dropped.push(change.id);
         } else {
-          const final = change.position ?? state.dragPosition;
+          // A move that is not a drag (React Flow's own): one write, one step.
           delete state.dragPosition;
-          this.pendingDragWrites.delete(change.id);
-          if (final) this.writePosition(change.id, final);
+          this.pendingWrites.delete(change.id);
+          this.history?.startStep();
+          this.doc.transact(() => this.writePosition(change.id, change.position!), LOCAL_ORIGIN);
         }
         touched.add(change.id);
       }
     }
-    if (touched.size > 0) this.rebuild(touched, new Set());
+    if (dropped.length > 0) this.endDrag(dropped);
+    else if (touched.size > 0) this.rebuildIds(touched);
   };
 
   applyEdgeChanges = (changes: EdgeChange<CausalEdge>[]): void => {
@@ -195,45 +428,160 @@ export class FlowStore {
         touched.add(change.id);
       }
     }
-    if (touched.size > 0) this.rebuild(new Set(), touched);
+    if (touched.size > 0) this.rebuild(new Set(), touched, new Set());
   };
 
-  /** Ends a drag that React Flow reports as stopped (the drop writes once more). */
-  endDrag(ids: readonly string[]): void {
-    const touched = new Set<string>();
+  /**
+   * A drag begins: it will be one undo step. Sections being dragged take the
+   * factors (and smaller sections) inside them along; membership is fixed at
+   * the start, so a section does not pick factors up as it passes over them.
+   */
+  startDrag(ids: readonly string[]): void {
+    this.beginDrag();
+    const dragged = new Set(ids);
+    const centres = [...this.factors.keys()].map((id) => {
+      const box = this.boxOf(id)!;
+      return { id, centre: { x: box.x + box.width / 2, y: box.y + box.height / 2 } };
+    });
+    const rects = this.allSectionRects();
     for (const id of ids) {
-      const state = this.local.get(id);
-      if (state?.dragPosition) {
-        this.writePosition(id, state.dragPosition);
-        delete state.dragPosition;
-        this.pendingDragWrites.delete(id);
-        touched.add(id);
+      const rect = this.sectionRect(id);
+      if (!rect) continue;
+      const { factorIds, sectionIds } = sectionMembers(rect, centres, rects);
+      const members = new Map<string, { x: number; y: number }>();
+      for (const member of [...factorIds, ...sectionIds]) {
+        if (dragged.has(member)) continue;
+        const box = this.boxOf(member) ?? this.sectionRect(member);
+        if (box) members.set(member, { x: box.x, y: box.y });
       }
+      this.sectionDrags.set(id, { start: { x: rect.x, y: rect.y }, members });
     }
-    if (touched.size > 0) this.rebuild(touched, new Set());
   }
 
-  /** Selects one factor and nothing else (after creating it, for example). */
-  selectOnly(id: string): void {
-    const touched = new Set<string>([id]);
-    for (const [other, state] of this.local) {
-      if (state.selected && other !== id) {
+  /** Idempotent: the first call of a drag opens its undo step. */
+  private beginDrag(): void {
+    if (this.dragging) return;
+    this.dragging = true;
+    // One drag, one undo step (STACK.md): nothing before it joins it.
+    this.history?.startStep();
+  }
+
+  private moveMembers(sectionId: string, position: { x: number; y: number }): string[] {
+    const drag = this.sectionDrags.get(sectionId);
+    if (!drag) return [];
+    const dx = position.x - drag.start.x;
+    const dy = position.y - drag.start.y;
+    for (const [member, start] of drag.members) {
+      const moved = { x: start.x + dx, y: start.y + dy };
+      this.localState(member).dragPosition = moved;
+      this.queueWrite(member, moved);
+    }
+    return [...drag.members.keys()];
+  }
+
+  /** Ends a drag (on its drop): the last positions are written, in the same step. Safe to call twice. */
+  endDrag(ids: readonly string[]): void {
+    if (!this.dragging) return;
+    const touched = new Set<string>(ids);
+    for (const [id, state] of this.local) {
+      if (!state.dragPosition || this.resizing.has(id)) continue;
+      this.pendingWrites.set(id, state.dragPosition);
+      touched.add(id);
+    }
+    this.flushWrites();
+    for (const id of touched) {
+      const state = this.local.get(id);
+      if (state && !this.resizing.has(id)) delete state.dragPosition;
+    }
+    this.sectionDrags.clear();
+    this.dragging = false;
+    this.rebuildIds(touched);
+  }
+
+  private onResize(id: string, size: { width: number; height: number }, resizing: boolean): void {
+    const state = this.localState(id);
+    state.resizeSize = { width: Math.round(size.width), height: Math.round(size.height) };
+    if (resizing) {
+      this.resizing.add(id);
+      return;
+    }
+    this.resizing.delete(id);
+    const position = state.dragPosition;
+    const finalSize = state.resizeSize;
+    delete state.dragPosition;
+    delete state.resizeSize;
+    this.history?.startStep();
+    updateSection(this.doc, id, {
+      ...finalSize,
+      ...(position ? { x: Math.round(position.x), y: Math.round(position.y) } : {}),
+    }, { origin: LOCAL_ORIGIN, author: this.author });
+  }
+
+  // ---- selection ----------------------------------------------------------
+
+  /** Selects exactly these factors, sections and links. */
+  select(ids: Iterable<string>): void {
+    const wanted = new Set(ids);
+    const touchedNodes = new Set<string>();
+    for (const [id, state] of this.local) {
+      if (state.selected && !wanted.has(id)) {
         state.selected = false;
-        touched.add(other);
+        touchedNodes.add(id);
       }
     }
-    const edges = new Set(this.selectedEdges);
+    const touchedEdges = new Set(this.selectedEdges);
     this.selectedEdges.clear();
-    this.localState(id).selected = true;
-    this.rebuild(touched, edges);
+    for (const id of wanted) {
+      if (this.links.has(id)) {
+        this.selectedEdges.add(id);
+        touchedEdges.add(id);
+      } else if (this.factors.has(id) || this.sections.has(id)) {
+        const state = this.localState(id);
+        if (!state.selected) {
+          state.selected = true;
+          touchedNodes.add(id);
+        }
+      }
+    }
+    this.rebuildIds(touchedNodes, touchedEdges);
+  }
+
+  selectOnly(id: string): void {
+    this.select([id]);
+  }
+
+  selectAll(): void {
+    this.select([...this.factors.keys(), ...this.visibleLinks().map((l) => l.id)]);
+  }
+
+  clearSelection(): void {
+    this.select([]);
+  }
+
+  /** How many factors, sections and links are selected (cheap: counted when selection changes). */
+  selectionSize(): number {
+    return this.selectedCount;
   }
 
   selectedNodeIds(): string[] {
     return [...this.local.entries()].filter(([id, s]) => s.selected && this.factors.has(id)).map(([id]) => id);
   }
 
+  selectedSectionIds(): string[] {
+    return [...this.local.entries()].filter(([id, s]) => s.selected && this.sections.has(id)).map(([id]) => id);
+  }
+
   selectedEdgeIds(): string[] {
     return [...this.selectedEdges].filter((id) => this.links.has(id));
+  }
+
+  // ---- writing positions ------------------------------------------------
+
+  private countSelected(): number {
+    let count = 0;
+    for (const [id, state] of this.local) if (state.selected && (this.factors.has(id) || this.sections.has(id))) count++;
+    for (const id of this.selectedEdges) if (this.links.has(id)) count++;
+    return count;
   }
 
   private localState(id: string): LocalNodeState {
@@ -245,24 +593,34 @@ export class FlowStore {
     return state;
   }
 
-  private queueDragWrite(id: string, position: { x: number; y: number }): void {
-    this.pendingDragWrites.set(id, position);
-    this.dragTimer ??= setTimeout(() => this.flushDragWrites(), DRAG_WRITE_MS);
+  private queueWrite(id: string, position: { x: number; y: number }): void {
+    this.pendingWrites.set(id, position);
+    this.writeTimer ??= setTimeout(() => this.flushWrites(), DRAG_WRITE_MS);
   }
 
-  private flushDragWrites(): void {
-    if (this.dragTimer) clearTimeout(this.dragTimer);
-    this.dragTimer = null;
-    const writes = [...this.pendingDragWrites];
-    this.pendingDragWrites.clear();
+  private flushWrites(): void {
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+    const writes = [...this.pendingWrites];
+    this.pendingWrites.clear();
     if (writes.length === 0) return;
-    this.doc.transact(() => {
+    const write = () => {
       for (const [id, position] of writes) this.writePosition(id, position);
-    }, LOCAL_ORIGIN);
+    };
+    // Every write of a drag joins the step its start opened.
+    if (this.history) this.history.continueStep(write);
+    else this.doc.transact(write, LOCAL_ORIGIN);
   }
 
   private writePosition(id: string, position: { x: number; y: number }): void {
-    if (!this.factors.has(id)) return;
-    updateFactor(this.doc, id, { x: Math.round(position.x), y: Math.round(position.y) }, { origin: LOCAL_ORIGIN, author: this.author });
+    const ctx = { origin: LOCAL_ORIGIN, author: this.author };
+    const at = { x: Math.round(position.x), y: Math.round(position.y) };
+    if (this.factors.has(id)) {
+      const f = this.factors.get(id)!;
+      if (f.x !== at.x || f.y !== at.y) updateFactor(this.doc, id, at, ctx);
+    } else if (this.sections.has(id)) {
+      const s = this.sections.get(id)!;
+      if (s.x !== at.x || s.y !== at.y) updateSection(this.doc, id, at, ctx);
+    }
   }
 }

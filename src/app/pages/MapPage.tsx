@@ -1,16 +1,24 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { addFactor } from '../../core/model/ops';
 import { metaMap } from '../../core/model/schema';
 import { browserClientId } from '../../sync/identity';
 import { localDb } from '../../sync/local-db';
-import { LOCAL_ORIGIN } from '../../sync/origin';
 import { Presence, storeDisplayName, storedDisplayName } from '../../sync/presence';
 import { MapSession, type SessionStatus } from '../../sync/session';
+import { ContextMenu } from '../canvas/ContextMenu';
 import { FlowStore } from '../canvas/flow-store';
 import { MapCanvas } from '../canvas/MapCanvas';
-import { NEW_FACTOR_SIZE, freeSpot } from '../canvas/placement';
-import { SelectionPanel } from '../canvas/SelectionPanel';
+import { CommandBar } from '../editor/CommandBar';
+import { EditorContext } from '../editor/context';
+import { Editor } from '../editor/editor';
+import { FindBar } from '../editor/FindBar';
+import { History } from '../editor/history';
+import { Inspector } from '../editor/Inspector';
+import { useEditorKeys, type KeyHandlers } from '../editor/keyboard';
+import { LinkPicker } from '../editor/LinkPicker';
+import { TextView } from '../editor/TextView';
+import { Announcer, ShortcutsDialog, Toolbar } from '../editor/Toolbar';
+import { EditorUi, useUi, type UiState } from '../editor/ui-state';
 import { PresenceContext } from '../presence/context';
 import { JoinDialog } from '../presence/JoinDialog';
 import { PeopleList } from '../presence/PeopleList';
@@ -78,25 +86,42 @@ function connectionText(status: SessionStatus): string {
   return `${base} · ${status.unsent} ${status.unsent === 1 ? 'change' : 'changes'} not yet sent`;
 }
 
-function useFlowStore(session: MapSession, author: string, readOnly: boolean): FlowStore {
-  // The store reads the latest value without being rebuilt when it changes.
-  const readOnlyRef = useRef(readOnly);
-  readOnlyRef.current = readOnly;
-  const store = useMemo(() => new FlowStore(session.doc, author, () => readOnlyRef.current), [session, author]);
-  useEffect(() => () => store.destroy(), [store]);
-  useEffect(() => store.refreshAll(), [store, readOnly]);
-  return store;
+interface Workspace {
+  history: History;
+  store: FlowStore;
+  ui: EditorUi;
+  editor: Editor;
+  presence: Presence;
 }
 
-function usePresence(session: MapSession, author: string, role: SessionStatus['role']): Presence {
-  const presence = useMemo(
-    () => new Presence(session.awareness, { id: author, name: storedDisplayName() ?? 'Guest', role }),
-    // Not rebuilt when the role changes: setRole below pushes it.
-    [session, author],
-  );
-  useEffect(() => () => presence.destroy(), [presence]);
-  useEffect(() => presence.setRole(role), [presence, role]);
+/**
+ * The editor's objects for one open map. Made in an effect (not useMemo) so
+ * that React's StrictMode, which mounts twice in development, gets a fresh
+ * set after disposing the first rather than a disposed one.
+ */
+function useWorkspace(session: MapSession, author: string, readOnly: boolean, role: SessionStatus['role']): Workspace | null {
+  // Read through a ref: the objects live as long as the session, not as long as a role.
+  const readOnlyRef = useRef(readOnly);
+  readOnlyRef.current = readOnly;
+  const [workspace, setWorkspace] = useState<Workspace | null>(null);
   useEffect(() => {
+    const history = new History(session.doc);
+    const store = new FlowStore(session.doc, author, () => readOnlyRef.current, history);
+    const ui = new EditorUi();
+    const presence = new Presence(session.awareness, { id: author, name: storedDisplayName() ?? 'Guest', role: null });
+    const editor = new Editor(session.doc, author, store, history, ui, () => readOnlyRef.current, (id) => presence.setEditing(id));
+    setWorkspace({ history, store, ui, editor, presence });
+    return () => {
+      store.destroy();
+      history.destroy();
+      presence.destroy();
+    };
+  }, [session, author]);
+  useEffect(() => workspace?.store.refreshAll(), [workspace, readOnly]);
+  useEffect(() => workspace?.presence.setRole(role), [workspace, role]);
+  const presence = workspace?.presence;
+  useEffect(() => {
+    if (!presence) return;
     const onActivity = () => presence.activity();
     const onVisibility = () => (document.hidden ? presence.hidden() : presence.activity());
     window.addEventListener('pointerdown', onActivity);
@@ -108,17 +133,36 @@ function usePresence(session: MapSession, author: string, role: SessionStatus['r
       document.removeEventListener('visibilitychange', onVisibility);
     };
   }, [presence]);
-  return presence;
+  return workspace;
 }
 
 function MapWorkspace({ session }: { session: MapSession }) {
   const status = useSyncExternalStore(session.subscribe, session.getStatus);
   const author = useMemo(() => browserClientId(), []);
   const readOnly = status.role === 'viewer' || status.connection === 'rejected';
-  const store = useFlowStore(session, author, readOnly);
-  const presence = usePresence(session, author, status.role);
+  const workspace = useWorkspace(session, author, readOnly, status.role);
+  if (!workspace) return <p className="centre" role="status">Opening the map…</p>;
+  return (
+    <EditorContext.Provider value={workspace.editor}>
+      <PresenceContext.Provider value={workspace.presence}>
+        <WorkspaceView session={session} status={status} workspace={workspace} />
+      </PresenceContext.Provider>
+    </EditorContext.Provider>
+  );
+}
+
+const selectView = (s: UiState) => s.view;
+const selectFind = (s: UiState) => s.findOpen;
+const selectLinking = (s: UiState) => s.linkingFrom;
+
+function WorkspaceView({ session, status, workspace }: { session: MapSession; status: SessionStatus; workspace: Workspace }) {
+  const { editor, presence, store, ui } = workspace;
+  const readOnly = !editor.canEdit;
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const people = useSyncExternalStore(presence.subscribe, presence.getPeople);
+  const view = useUi(ui, selectView);
+  const findOpen = useUi(ui, selectFind);
+  const linkingFrom = useUi(ui, selectLinking);
   const title = useSyncExternalStore(
     (cb) => {
       metaMap(session.doc).observe(cb);
@@ -127,7 +171,7 @@ function MapWorkspace({ session }: { session: MapSession }) {
     () => metaMap(session.doc).get('title'),
   );
   const flow = useReactFlow();
-  const [focusLabelKey, setFocusLabelKey] = useState(0);
+  const commandInput = useRef<HTMLInputElement>(null);
   const [askName, setAskName] = useState(() => storedDisplayName() === null);
   const [following, setFollowing] = useState<number | null>(null);
   const [steppedOutOf, setSteppedOutOf] = useState<number | null>(null);
@@ -137,13 +181,12 @@ function MapWorkspace({ session }: { session: MapSession }) {
     document.title = `${typeof title === 'string' && title ? title : 'Map'} · Causeway`;
   }, [title]);
 
-  const selectedNodes = snapshot.nodes.filter((n) => n.selected);
-  const selectedEdges = snapshot.edges.filter((e) => e.selected);
-  const selectionKey = [...selectedNodes.map((n) => n.id), ...selectedEdges.map((e) => e.id)].join(',');
+  // Share what this person has selected (ids only) with the others.
+  const selectionKey = [
+    ...snapshot.factors.filter((n) => n.selected).map((n) => n.id),
+    ...snapshot.edges.filter((e) => e.selected).map((e) => e.id),
+  ].join(',');
   useEffect(() => presence.setSelection(selectionKey ? selectionKey.split(',') : []), [presence, selectionKey]);
-  const factor = selectedNodes.length === 1 && selectedEdges.length === 0 ? selectedNodes[0]!.data.factor : null;
-  const link = selectedEdges.length === 1 && selectedNodes.length === 0 ? selectedEdges[0]!.data!.link : null;
-  const labels = new Map(snapshot.nodes.map((n) => [n.id, n.data.factor.label]));
 
   // Following: a person you chose, or the facilitator who is presenting (unless you stepped out).
   const presenter = people.find((p) => !p.isSelf && p.presenting && p.user.role === 'facilitator') ?? null;
@@ -168,21 +211,37 @@ function MapWorkspace({ session }: { session: MapSession }) {
 
   const onEditing = useCallback((id: string | null) => presence.setEditing(id), [presence]);
 
-  const onCreated = (id: string) => {
-    store.selectOnly(id);
-    setFocusLabelKey((k) => k + 1);
-  };
-
-  const addAtCentre = () => {
-    const rect = document.querySelector('.react-flow')?.getBoundingClientRect();
-    const centre = rect
-      ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
-      : { x: 0, y: 0 };
-    const boxes = snapshot.nodes.map((n) => ({ ...n.position, width: n.measured?.width, height: n.measured?.height }));
-    const spot = freeSpot({ x: centre.x - NEW_FACTOR_SIZE.width / 2, y: centre.y - NEW_FACTOR_SIZE.height / 2 }, boxes);
-    const id = addFactor(session.doc, { label: 'New factor', x: spot.x, y: spot.y }, { origin: LOCAL_ORIGIN, author });
-    onCreated(id);
-  };
+  const keyHandlers = useMemo<KeyHandlers>(() => ({
+    openFind: () => ui.set({ findOpen: true, menu: null }),
+    openQuickEntry: () => {
+      ui.set({ view: 'diagram' });
+      requestAnimationFrame(() => commandInput.current?.focus());
+    },
+    openLinkPicker: (from) => ui.set({ linkingFrom: from, menu: null }),
+    openMenuFor: (id) => {
+      const element = id ? document.querySelector(`.react-flow__node[data-id="${CSS.escape(id)}"], .react-flow__edge[data-id="${CSS.escape(id)}"]`) : null;
+      const rect = (element ?? document.querySelector('.react-flow'))?.getBoundingClientRect();
+      if (!rect) return;
+      const x = rect.left + Math.min(rect.width / 2, 120);
+      const y = rect.top + Math.min(rect.height / 2, 60);
+      const kind = id && store.factor(id) ? 'factor' : id && store.link(id) ? 'link' : id && store.section(id) ? 'section' : 'pane';
+      ui.set({
+        menu: {
+          x, y, at: flow.screenToFlowPosition({ x, y }),
+          target: kind === 'pane' || !id ? { kind: 'pane' } : { kind, id },
+        },
+      });
+    },
+    closeAll: () => {
+      const state = ui.get();
+      if (state.menu || state.findOpen || state.linkingFrom || state.shortcutsOpen) {
+        ui.set({ menu: null, findOpen: false, linkingFrom: null, shortcutsOpen: false });
+        return true;
+      }
+      return false;
+    },
+  }), [ui, store, flow]);
+  useEditorKeys(editor, keyHandlers);
 
   const keepCopy = async () => {
     setRecoveryError(null);
@@ -198,88 +257,83 @@ function MapWorkspace({ session }: { session: MapSession }) {
   const presenting = me?.presenting === true;
 
   return (
-    <PresenceContext.Provider value={presence}>
-      <div className="workspace">
-        <header className="topbar">
-          <a href="/" className="topbar__home" aria-label="Causeway home">Causeway</a>
-          <h1 className="topbar__title">{typeof title === 'string' && title ? title : 'Untitled map'}</h1>
-          <span className={`pill pill--${status.connection}`} role="status" data-testid="connection-state" data-state={status.connection} data-unsent={status.unsent}>
-            {connectionText(status)}
-          </span>
-          {status.role && <span className="pill pill--role">{status.role === 'viewer' ? 'View only' : status.role === 'facilitator' ? 'Facilitator' : 'Editor'}</span>}
-          <div className="topbar__actions">
-            {status.role === 'facilitator' && (
-              <button type="button" className="button" aria-pressed={presenting} onClick={() => presence.setPresenting(!presenting)} data-testid="present">
-                {presenting ? 'Stop presenting' : 'Bring everyone to my view'}
-              </button>
-            )}
-            {!readOnly && (
-              <button type="button" className="button button--primary" onClick={addAtCentre} data-testid="add-factor">
-                Add factor
-              </button>
-            )}
-          </div>
-        </header>
-        {status.problem && (
-          <div className="banner banner--error" role="alert">
-            <span>{status.problem}</span>
-            {status.orphaned && (
-              <button type="button" className="button" onClick={() => void keepCopy()} data-testid="keep-copy">
-                Keep my copy as a new map
-              </button>
-            )}
-            {recoveryError && <span>{recoveryError}</span>}
-          </div>
-        )}
-        {presenter && steppedOutOf !== presenter.clientId && (
-          <div className="banner banner--info" role="status" data-testid="presenting-banner">
-            <span>{presenter.user.name} is presenting: you are following their view.</span>
-            <button type="button" className="button" onClick={() => setSteppedOutOf(presenter.clientId)}>Step out</button>
-          </div>
-        )}
-        {presenter && steppedOutOf === presenter.clientId && (
-          <div className="banner banner--info" role="status">
-            <span>{presenter.user.name} is presenting.</span>
-            <button type="button" className="button" onClick={() => setSteppedOutOf(null)}>Follow again</button>
-          </div>
-        )}
-        {!presenter && target && (
-          <div className="banner banner--info" role="status" data-testid="following-banner">
-            <span>Following {target.user.name}’s view.</span>
-            <button type="button" className="button" onClick={() => setFollowing(null)}>Stop following</button>
-          </div>
-        )}
-        <div className="workspace__body">
-          <div className="workspace__canvas">
-            <MapCanvas doc={session.doc} store={store} author={author} readOnly={readOnly} onCreated={onCreated} presence={presence} onUserMoved={onUserMoved} />
-          </div>
-          <aside className="workspace__side">
-            <SelectionPanel
-              doc={session.doc}
-              author={author}
-              readOnly={readOnly}
-              factor={factor}
-              link={link}
-              labelOf={(id) => labels.get(id) ?? '?'}
-              focusLabelKey={focusLabelKey}
-              onEditing={onEditing}
-            />
-            <PeopleList presence={presence} following={followTarget} onFollow={(id) => { setFollowing(id); if (id === null && presenter) setSteppedOutOf(presenter.clientId); }} onRename={() => setAskName(true)} />
-            <p className="workspace__counts" data-testid="map-counts">
-              {snapshot.nodes.length} factors · {snapshot.edges.length} links
-            </p>
-          </aside>
+    <div className="workspace">
+      <header className="topbar">
+        <a href="/" className="topbar__home" aria-label="Causeway home">Causeway</a>
+        <h1 className="topbar__title">{typeof title === 'string' && title ? title : 'Untitled map'}</h1>
+        <span className={`pill pill--${status.connection}`} role="status" data-testid="connection-state" data-state={status.connection} data-unsent={status.unsent}>
+          {connectionText(status)}
+        </span>
+        {status.role && <span className="pill pill--role">{status.role === 'viewer' ? 'View only' : status.role === 'facilitator' ? 'Facilitator' : 'Editor'}</span>}
+        <div className="topbar__actions">
+          {status.role === 'facilitator' && (
+            <button type="button" className="button" aria-pressed={presenting} onClick={() => presence.setPresenting(!presenting)} data-testid="present">
+              {presenting ? 'Stop presenting' : 'Bring everyone to my view'}
+            </button>
+          )}
         </div>
-        {askName && (
-          <JoinDialog
-            initial={me?.user.name === 'Guest' ? '' : (me?.user.name ?? '')}
-            onJoin={(name) => {
-              presence.setName(storeDisplayName(name));
-              setAskName(false);
-            }}
-          />
-        )}
+      </header>
+      {status.problem && (
+        <div className="banner banner--error" role="alert">
+          <span>{status.problem}</span>
+          {status.orphaned && (
+            <button type="button" className="button" onClick={() => void keepCopy()} data-testid="keep-copy">
+              Keep my copy as a new map
+            </button>
+          )}
+          {recoveryError && <span>{recoveryError}</span>}
+        </div>
+      )}
+      {presenter && steppedOutOf !== presenter.clientId && (
+        <div className="banner banner--info" role="status" data-testid="presenting-banner">
+          <span>{presenter.user.name} is presenting: you are following their view.</span>
+          <button type="button" className="button" onClick={() => setSteppedOutOf(presenter.clientId)}>Step out</button>
+        </div>
+      )}
+      {presenter && steppedOutOf === presenter.clientId && (
+        <div className="banner banner--info" role="status">
+          <span>{presenter.user.name} is presenting.</span>
+          <button type="button" className="button" onClick={() => setSteppedOutOf(null)}>Follow again</button>
+        </div>
+      )}
+      {!presenter && target && (
+        <div className="banner banner--info" role="status" data-testid="following-banner">
+          <span>Following {target.user.name}’s view.</span>
+          <button type="button" className="button" onClick={() => setFollowing(null)}>Stop following</button>
+        </div>
+      )}
+      <Announcer />
+      <Toolbar onFind={keyHandlers.openFind} />
+      <div className="workspace__body">
+        <main className="workspace__canvas" aria-label="Map">
+          {findOpen && <FindBar />}
+          {linkingFrom && store.factor(linkingFrom) && <LinkPicker key={linkingFrom} from={linkingFrom} />}
+          {view === 'text' ? (
+            <TextView />
+          ) : (
+            <MapCanvas presence={presence} onUserMoved={onUserMoved} />
+          )}
+          {!readOnly && view === 'diagram' && <CommandBar inputRef={commandInput} />}
+        </main>
+        <aside className="workspace__side" aria-label="Details">
+          <Inspector focusLabelKey={0} onEditing={onEditing} />
+          <PeopleList presence={presence} following={followTarget} onFollow={(id) => { setFollowing(id); if (id === null && presenter) setSteppedOutOf(presenter.clientId); }} onRename={() => setAskName(true)} />
+          <p className="workspace__counts" data-testid="map-counts">
+            {snapshot.factors.length} factors · {snapshot.edges.length} links
+          </p>
+        </aside>
       </div>
-    </PresenceContext.Provider>
+      <ContextMenu />
+      <ShortcutsDialog />
+      {askName && (
+        <JoinDialog
+          initial={me?.user.name === 'Guest' ? '' : (me?.user.name ?? '')}
+          onJoin={(name) => {
+            presence.setName(storeDisplayName(name));
+            setAskName(false);
+          }}
+        />
+      )}
+    </div>
   );
 }

@@ -1,0 +1,55 @@
+import { useId, useMemo, useState, type FormEvent, type RefObject } from 'react';
+import { useEditor } from './context';
+
+/**
+ * Quick entry, for a facilitator transcribing what people say: type
+ * "Short-term funding -> + Staff turnover" and press Enter. Missing factors
+ * are created, existing ones fuzzy-matched; the line below says what Enter
+ * will do before it is pressed.
+ */
+export function CommandBar({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
+  const editor = useEditor();
+  const [line, setLine] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const hintId = useId();
+  const preview = useMemo(() => (line.trim() ? editor.previewQuickEntry(line) : null), [editor, line]);
+  if (!editor.canEdit) return null;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const result = editor.quickEntry(line);
+    if (result) {
+      setDone(result);
+      setLine('');
+    }
+  };
+  return (
+    <form className="commandbar" onSubmit={submit} role="search" aria-label="Quick entry">
+      <label className="commandbar__label" htmlFor={`${hintId}-input`}>Quick entry</label>
+      <input
+        id={`${hintId}-input`}
+        ref={inputRef}
+        className="commandbar__input"
+        value={line}
+        onChange={(e) => {
+          setLine(e.target.value);
+          setDone(null);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            setLine('');
+            e.currentTarget.blur();
+          }
+        }}
+        placeholder="Type a link, e.g.  Short-term funding -> + Staff turnover   (- opposite, ? not agreed, add “delay”)"
+        aria-describedby={`${hintId}-status`}
+        autoComplete="off"
+        spellCheck={false}
+        data-testid="quick-entry"
+      />
+      <button type="submit" className="button" disabled={!preview || 'error' in preview}>Add</button>
+      <p className="commandbar__status" id={`${hintId}-status`} role="status" data-testid="quick-entry-preview">
+        {preview ? ('error' in preview ? preview.error : `Enter: ${preview.text}`) : done ? `Added: ${done}` : ''}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Where a causal link is drawn. Links are curved, and always bend to the
+ * same side of their direction of travel, so A→B and B→A arc apart instead
+ * of lying on top of each other; further links between the same pair in the
+ * same direction (lanes) bend further. A link from a factor to itself is a
+ * loop above it. Pure geometry: unit-tested without a browser.
+ */
+
+export interface Box { x: number; y: number; width: number; height: number }
+export interface Point { x: number; y: number }
+
+export interface LinkGeometry {
+  path: string;
+  /** Where the polarity sign sits: near the arrowhead, beside the line. */
+  label: Point;
+  /** The middle of the link, and the direction of travel there (degrees), for the delay mark. */
+  middle: Point;
+  angle: number;
+  /** The end of the line (at the arrowhead). */
+  end: Point;
+}
+
+/** Space between the line's end and the factor's border, for the arrowhead. */
+const END_GAP = 4;
+const LABEL_OFFSET = 16;
+
+function centre(box: Box): Point {
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Where a ray from the centre of `box` towards `towards` leaves the box (grown by `gap`). */
+export function boxExit(box: Box, towards: Point, gap = 0): Point {
+  const c = centre(box);
+  const dx = towards.x - c.x;
+  const dy = towards.y - c.y;
+  if (dx === 0 && dy === 0) return c;
+  const hw = box.width / 2 + gap;
+  const hh = box.height / 2 + gap;
+  const scale = Math.min(dx === 0 ? Infinity : hw / Math.abs(dx), dy === 0 ? Infinity : hh / Math.abs(dy));
+  return { x: c.x + dx * scale, y: c.y + dy * scale };
+}
+
+function quadAt(p0: Point, c: Point, p1: Point, t: number): Point {
+  const u = 1 - t;
+  return { x: u * u * p0.x + 2 * u * t * c.x + t * t * p1.x, y: u * u * p0.y + 2 * u * t * c.y + t * t * p1.y };
+}
+
+function quadTangent(p0: Point, c: Point, p1: Point, t: number): Point {
+  return { x: 2 * (1 - t) * (c.x - p0.x) + 2 * t * (p1.x - c.x), y: 2 * (1 - t) * (c.y - p0.y) + 2 * t * (p1.y - c.y) };
+}
+
+function round(p: Point): Point {
+  return { x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 };
+}
+
+/** How far a link bends sideways: gentle for one, fanning out for several between the same pair. */
+export function bendFor(distance: number, lane: number): number {
+  const base = Math.min(Math.max(distance * 0.12, 18), 70);
+  return base + lane * 36;
+}
+
+export function linkGeometry(source: Box, target: Box, lane = 0): LinkGeometry {
+  const s = centre(source);
+  const t = centre(target);
+  const dx = t.x - s.x;
+  const dy = t.y - s.y;
+  const distance = Math.hypot(dx, dy);
+  if (distance < 1) return selfLoopGeometry(source, lane);
+  // The unit normal to the left of travel (screen coordinates, y down); opposite links get opposite normals.
+  const nx = dy / distance;
+  const ny = -dx / distance;
+  const bend = bendFor(distance, lane);
+  // Control point of a quadratic: twice the wanted bulge, since the curve reaches half-way to it.
+  const control = { x: (s.x + t.x) / 2 + nx * bend * 2, y: (s.y + t.y) / 2 + ny * bend * 2 };
+  const start = boxExit(source, control, 0);
+  const end = boxExit(target, control, END_GAP);
+  const labelBase = quadAt(start, control, end, 0.8);
+  const middle = quadAt(start, control, end, 0.5);
+  const tangent = quadTangent(start, control, end, 0.5);
+  const label = { x: labelBase.x + nx * LABEL_OFFSET, y: labelBase.y + ny * LABEL_OFFSET };
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return {
+    path: `M ${r(start.x)} ${r(start.y)} Q ${r(control.x)} ${r(control.y)} ${r(end.x)} ${r(end.y)}`,
+    label: round(label),
+    middle: round(middle),
+    angle: Math.round((Math.atan2(tangent.y, tangent.x) * 180) / Math.PI),
+    end: round(end),
+  };
+}
+
+/** A factor influencing itself: a loop over its top edge, larger for each further self-link. */
+export function selfLoopGeometry(box: Box, lane = 0): LinkGeometry {
+  const c = centre(box);
+  const spread = Math.min(box.width * 0.25, 40);
+  const height = 54 + lane * 28;
+  const top = box.y;
+  const start = { x: c.x - spread, y: top };
+  const end = { x: c.x + spread, y: top - END_GAP };
+  const c1 = { x: c.x - spread - 30 - lane * 12, y: top - height };
+  const c2 = { x: c.x + spread + 30 + lane * 12, y: top - height };
+  const apex = { x: c.x, y: top - height * 0.75 };
+  const r = (v: number) => Math.round(v * 10) / 10;
+  return {
+    path: `M ${r(start.x)} ${r(start.y)} C ${r(c1.x)} ${r(c1.y)} ${r(c2.x)} ${r(c2.y)} ${r(end.x)} ${r(end.y)}`,
+    label: round({ x: end.x + 22, y: top - 22 }),
+    middle: round(apex),
+    angle: 0,
+    end: round(end),
+  };
+}

@@ -1,0 +1,93 @@
+import type { ElkNode } from 'elkjs/lib/elk-api';
+import { sectionAt, type SectionRect } from './sections';
+
+/**
+ * Automatic layout: the map as an ELK graph, and ELK's answer back as
+ * positions. Sections become compound nodes holding their factors, so a
+ * tidy-up keeps every factor in its section. Pure: the worker runs ELK.
+ */
+
+export interface LayoutInput {
+  factors: { id: string; x: number; y: number; width: number; height: number }[];
+  links: { id: string; source: string; target: string }[];
+  sections: SectionRect[];
+}
+
+export interface LayoutResult {
+  factors: Record<string, { x: number; y: number }>;
+  sections: Record<string, { x: number; y: number; width: number; height: number }>;
+}
+
+const ROOT_OPTIONS: Record<string, string> = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'RIGHT',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.spacing.nodeNode': '48',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '96',
+  'elk.spacing.componentComponent': '80',
+  'elk.layered.cycleBreaking.strategy': 'GREEDY',
+  'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+};
+
+export function toElkGraph(input: LayoutInput): ElkNode {
+  const members = new Map<string, ElkNode[]>();
+  const free: ElkNode[] = [];
+  for (const f of input.factors) {
+    const node: ElkNode = { id: f.id, width: f.width, height: f.height };
+    const section = sectionAt(input.sections, f.x + f.width / 2, f.y + f.height / 2);
+    if (section) {
+      const list = members.get(section.id) ?? [];
+      list.push(node);
+      members.set(section.id, list);
+    } else free.push(node);
+  }
+  const sectionNodes: ElkNode[] = input.sections
+    .filter((s) => members.has(s.id))
+    .map((s) => ({
+      id: `section:${s.id}`,
+      layoutOptions: { 'elk.padding': '[top=56,left=32,bottom=32,right=32]' },
+      children: members.get(s.id)!,
+    }));
+  const ids = new Set(input.factors.map((f) => f.id));
+  return {
+    id: 'root',
+    layoutOptions: ROOT_OPTIONS,
+    children: [...sectionNodes, ...free],
+    edges: input.links
+      .filter((l) => ids.has(l.source) && ids.has(l.target))
+      .map((l) => ({ id: l.id, sources: [l.source], targets: [l.target] })),
+  };
+}
+
+/**
+ * ELK's positions (children relative to their section) as map positions,
+ * shifted so the laid-out map starts where the old one did.
+ */
+export function fromElkGraph(result: ElkNode, input: LayoutInput): LayoutResult {
+  const out: LayoutResult = { factors: {}, sections: {} };
+  for (const child of result.children ?? []) {
+    const x = child.x ?? 0;
+    const y = child.y ?? 0;
+    if (child.id.startsWith('section:')) {
+      out.sections[child.id.slice('section:'.length)] = { x, y, width: child.width ?? 400, height: child.height ?? 300 };
+      for (const inner of child.children ?? []) out.factors[inner.id] = { x: x + (inner.x ?? 0), y: y + (inner.y ?? 0) };
+    } else {
+      out.factors[child.id] = { x, y };
+    }
+  }
+  const oldLeft = Math.min(...input.factors.map((f) => f.x), ...input.sections.map((s) => s.x));
+  const oldTop = Math.min(...input.factors.map((f) => f.y), ...input.sections.map((s) => s.y));
+  const all = [...Object.values(out.factors), ...Object.values(out.sections)];
+  if (all.length === 0 || !Number.isFinite(oldLeft)) return out;
+  const dx = oldLeft - Math.min(...all.map((p) => p.x));
+  const dy = oldTop - Math.min(...all.map((p) => p.y));
+  for (const p of all) {
+    p.x = Math.round(p.x + dx);
+    p.y = Math.round(p.y + dy);
+  }
+  for (const s of Object.values(out.sections)) {
+    s.width = Math.round(s.width);
+    s.height = Math.round(s.height);
+  }
+  return out;
+}

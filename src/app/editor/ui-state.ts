@@ -1,0 +1,107 @@
+import { useCallback, useSyncExternalStore } from 'react';
+
+/** What the context menu was opened on. */
+export type MenuTarget =
+  | { kind: 'factor'; id: string }
+  | { kind: 'link'; id: string }
+  | { kind: 'section'; id: string }
+  | { kind: 'pane' };
+
+export interface MenuState {
+  /** Screen position for the menu. */
+  x: number;
+  y: number;
+  /** Where on the map it was opened (for "Add factor here"). */
+  at: { x: number; y: number };
+  target: MenuTarget;
+  /** Opened by a long press: lifting that finger must not close it. */
+  byTouch?: boolean;
+  openedAt?: number;
+}
+
+/** Local, per-tab state of the editor's interface. Never in the document. */
+export interface UiState {
+  /** Factor whose label is being edited in place on the canvas. */
+  editingId: string | null;
+  /** Section whose title is being edited in place. */
+  editingSectionId: string | null;
+  /** Factor a keyboard link is being drawn from (the "link to…" picker is open). */
+  linkingFrom: string | null;
+  menu: MenuState | null;
+  findOpen: boolean;
+  view: 'diagram' | 'text';
+  snapToGrid: boolean;
+  /** Dragging on empty canvas draws a selection box instead of panning. */
+  boxSelect: boolean;
+  layoutBusy: boolean;
+  /** The last thing said to screen readers (and shown briefly). */
+  announcement: { text: string; serial: number };
+  /** A plain sentence about something that went wrong. */
+  error: string | null;
+  shortcutsOpen: boolean;
+}
+
+const SNAP_KEY = 'causeway.snapToGrid';
+
+function storedSnap(): boolean {
+  try {
+    return localStorage.getItem(SNAP_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+export class EditorUi {
+  private state: UiState = {
+    editingId: null,
+    editingSectionId: null,
+    linkingFrom: null,
+    menu: null,
+    findOpen: false,
+    view: 'diagram',
+    snapToGrid: storedSnap(),
+    boxSelect: false,
+    layoutBusy: false,
+    announcement: { text: '', serial: 0 },
+    error: null,
+    shortcutsOpen: false,
+  };
+  private readonly listeners = new Set<() => void>();
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  get = (): UiState => this.state;
+
+  set(patch: Partial<UiState>): void {
+    const next = { ...this.state, ...patch };
+    if ((Object.keys(patch) as (keyof UiState)[]).every((k) => next[k] === this.state[k])) return;
+    this.state = next;
+    if ('snapToGrid' in patch) {
+      try {
+        localStorage.setItem(SNAP_KEY, next.snapToGrid ? '1' : '0');
+      } catch {
+        // Storage blocked: the choice lasts for this page.
+      }
+    }
+    for (const listener of this.listeners) listener();
+  }
+
+  announce(text: string): void {
+    this.set({ announcement: { text, serial: this.state.announcement.serial + 1 } });
+  }
+
+  fail(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.set({ error: message });
+    this.announce(message);
+  }
+}
+
+/** Reads one value of the editor's interface state; re-renders only when that value changes. */
+export function useUi<T>(ui: EditorUi, select: (state: UiState) => T): T {
+  const get = useCallback(() => select(ui.get()), [ui, select]);
+  return useSyncExternalStore(ui.subscribe, get);
+}

@@ -1,0 +1,176 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtAppDir, launchBrowser } from '../helpers/browser';
+import { factorLabels, factorNode, joinAs, type Person } from '../helpers/people';
+import { createMap, startTestServer, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+let browser: Browser;
+const opened: Person[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ staticDir: builtAppDir() });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const person of opened) await person.context.close().catch(() => {});
+  await browser?.close();
+  await server?.close();
+});
+
+async function join(link: string, name: string, options: Parameters<typeof joinAs>[3] = {}): Promise<Person> {
+  const person = await joinAs(browser, link, name, options);
+  opened.push(person);
+  return person;
+}
+
+async function boxOf(page: Page, label: string) {
+  return (await factorNode(page, label).boundingBox())!;
+}
+
+/** React Flow's viewport transform: pan (x, y) and zoom. */
+async function viewport(page: Page): Promise<{ x: number; y: number; zoom: number }> {
+  const transform = await page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+  const match = /translate\(([-\d.]+)px, ?([-\d.]+)px\) scale\(([\d.]+)\)/.exec(transform);
+  if (!match) throw new Error(`no transform in ${transform}`);
+  return { x: Number(match[1]), y: Number(match[2]), zoom: Number(match[3]) };
+}
+
+describe('sections, layout and touch', () => {
+  it('a section holds the factors in it and moves them with it', async () => {
+    const map = await createMap(server.url, { title: 'Sections' });
+    const sue = await join(map.links.editor, 'Sue');
+    const { page } = sue;
+    const bar = page.getByTestId('quick-entry');
+    await bar.fill('Commissioning cycles -> + Service gaps');
+    await bar.press('Enter');
+    // One more, far off in the top-left corner, by double-click.
+    await page.locator('.react-flow__pane').dblclick({ position: { x: 110, y: 60 } });
+    await page.getByTestId('factor-label-editor').fill('Lonely outsider');
+    await page.getByTestId('factor-label-editor').press('Enter');
+    await expect.poll(() => page.getByTestId('factor').count()).toBe(3);
+
+    // A box drawn around two factors selects them (and the link between them).
+    await page.getByTestId('box-select').click();
+    const one = await boxOf(page, 'Commissioning cycles');
+    const two = await boxOf(page, 'Service gaps');
+    await page.mouse.move(Math.min(one.x, two.x) - 20, Math.min(one.y, two.y) - 20);
+    await page.mouse.down();
+    await page.mouse.move(Math.max(one.x + one.width, two.x + two.width) + 20, Math.max(one.y + one.height, two.y + two.height) + 20, { steps: 10 });
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('inspector').locator('h2').textContent()).toMatch(/^2 factors/);
+    await page.getByTestId('box-select').click();
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+
+    // Select two factors (click, shift-click) and put them in a new section.
+    await factorNode(page, 'Commissioning cycles').click();
+    await factorNode(page, 'Service gaps').click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.getByTestId('inspector').locator('h2').textContent()).toBe('2 factors selected');
+    await page.getByRole('button', { name: 'Put in a new section' }).click();
+    await page.getByTestId('section-title-editor').fill('Commissioning priorities');
+    await page.getByTestId('section-title-editor').press('Enter');
+    await expect.poll(() => page.locator('.section__name').textContent()).toBe('Commissioning priorities');
+    await expect.poll(() => page.getByTestId('inspector').textContent()).toContain('2 factors in this section');
+
+    const inside = await boxOf(page, 'Commissioning cycles');
+    const outside = await boxOf(page, 'Lonely outsider');
+    const title = (await page.locator('.section__title').boundingBox())!;
+    const grab = { x: title.x + title.width / 2, y: title.y + title.height / 2 };
+    expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('.section__title') !== null, grab)).toBe(true);
+    await page.mouse.move(grab.x, grab.y);
+    await page.mouse.down();
+    await page.mouse.move(grab.x, grab.y + 160, { steps: 15 });
+    await page.mouse.up();
+    await expect.poll(async () => Math.round((await boxOf(page, 'Commissioning cycles')).y - inside.y)).toBeGreaterThan(100);
+    expect(Math.round((await boxOf(page, 'Lonely outsider')).y)).toBe(Math.round(outside.y));
+
+    // Undo puts the section and its factors back in one step.
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => Math.round((await boxOf(page, 'Commissioning cycles')).y)).toBe(Math.round(inside.y));
+    expect(sue.errors).toEqual([]);
+  });
+
+  it('automatic layout runs in a worker and one undo puts every factor back', async () => {
+    const map = await createMap(server.url, { template: 'women-services' });
+    const fay = await join(map.links.facilitator, 'Fay');
+    const { page } = fay;
+    await expect.poll(() => page.getByTestId('factor').count(), { timeout: 20_000 }).toBe(40);
+    const positions = () => page.locator('.react-flow__node-factor').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-id')}:${(n as HTMLElement).style.transform}`).sort());
+    const before = await positions();
+    await page.getByTestId('auto-layout').click();
+    await expect.poll(positions, { timeout: 20_000 }).not.toEqual(before);
+    await expect.poll(() => page.getByTestId('auto-layout').textContent()).toBe('Tidy layout');
+    await page.getByTestId('undo').click();
+    await expect.poll(positions).toEqual(before);
+    expect(fay.errors).toEqual([]);
+  });
+
+  it('on a phone: tap selects, long-press opens the menu, two fingers pinch-zoom, one finger pans', async () => {
+    const map = await createMap(server.url, { title: 'Phone' });
+    const pat = await join(map.links.editor, 'Pat', { viewport: { width: 390, height: 844 }, touch: true });
+    const { page } = pat;
+    await page.getByTestId('quick-entry').fill('Housing -> - Stability');
+    await page.getByTestId('quick-entry').press('Enter');
+    await expect.poll(() => factorLabels(page)).toEqual(['Housing', 'Stability']);
+    await page.locator('.react-flow__pane').tap({ position: { x: 10, y: 10 } });
+
+    // Tap a factor: it is selected and the panel shows it.
+    await factorNode(page, 'Housing').tap();
+    await expect.poll(() => page.getByTestId('factor-label-input').inputValue()).toBe('Housing');
+
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', points: { x: number; y: number }[]) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map((p, id) => ({ ...p, id })) });
+
+    // Long-press a factor: its menu opens while the finger is still down.
+    // Raw touches do not wait for the view to settle (quick entry centres what it adds): a trial tap does.
+    await factorNode(page, 'Stability').tap({ trial: true });
+    const target = await boxOf(page, 'Stability');
+    expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('.react-flow__node') !== null, { x: target.x + target.width / 2, y: target.y + target.height / 2 })).toBe(true);
+    const finger = { x: target.x + target.width / 2, y: target.y + target.height / 2 };
+    await touch('touchStart', [finger]);
+    await expect.poll(() => page.getByRole('menu').locator('.szh-menu__header').allTextContents(), { timeout: 5_000 }).toEqual(['Stability']);
+    await touch('touchEnd', []);
+    // Lifting the finger leaves the menu open (it does not "click" what is under the finger).
+    await expect.poll(() => page.getByRole('menu').getByRole('menuitem', { name: 'Rename' }).count(), { timeout: 5_000 }).toBe(1);
+    await page.getByRole('menu').getByRole('menuitem', { name: 'Delete' }).tap();
+    await expect.poll(() => factorLabels(page)).toEqual(['Housing']);
+
+    // Pinch: two fingers moving apart zoom in.
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    const centre = { x: pane.x + pane.width / 2, y: pane.y + pane.height * 0.7 };
+    const zoomBefore = (await viewport(page)).zoom;
+    await pinch(touch, centre, 20, 120);
+    await expect.poll(async () => (await viewport(page)).zoom).toBeGreaterThan(zoomBefore * 1.5);
+
+    // One finger drags the canvas.
+    const panBefore = await viewport(page);
+    // Empty canvas near the top (the zoom buttons sit bottom-left).
+    const start = { x: pane.x + pane.width / 2 - 100, y: pane.y + 30 };
+    expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.classList.contains('react-flow__pane'), start)).toBe(true);
+    await touch('touchStart', [start]);
+    for (let i = 1; i <= 8; i++) await touch('touchMove', [{ x: start.x + i * 12, y: start.y - i * 6 }]);
+    await touch('touchEnd', []);
+    await expect.poll(async () => (await viewport(page)).x).toBeGreaterThan(panBefore.x + 50);
+    expect(pat.errors).toEqual([]);
+    await cdp.detach();
+  });
+});
+
+async function pinch(
+  touch: (type: 'touchStart' | 'touchMove' | 'touchEnd', points: { x: number; y: number }[]) => Promise<unknown>,
+  centre: { x: number; y: number },
+  from: number,
+  to: number,
+): Promise<void> {
+  await touch('touchStart', [{ x: centre.x - from, y: centre.y }, { x: centre.x + from, y: centre.y }]);
+  const steps = 10;
+  for (let i = 1; i <= steps; i++) {
+    const d = from + ((to - from) * i) / steps;
+    await touch('touchMove', [{ x: centre.x - d, y: centre.y }, { x: centre.x + d, y: centre.y }]);
+  }
+  await touch('touchEnd', []);
+}
+

@@ -1,0 +1,335 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtAppDir, launchBrowser } from '../helpers/browser';
+import {
+  addFactor, dragLink, factorLabels, factorNode, joinAs, polarities, textViewSentences, type Person,
+} from '../helpers/people';
+import { createMap, startTestServer, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+let browser: Browser;
+const opened: Person[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ staticDir: builtAppDir() });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const person of opened) await person.context.close().catch(() => {});
+  await browser?.close();
+  await server?.close();
+});
+
+async function join(link: string, name: string): Promise<Person> {
+  const person = await joinAs(browser, link, name);
+  opened.push(person);
+  return person;
+}
+
+/** The id of the element that has keyboard focus on the canvas (a factor or a link), or null. */
+function focusedId(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.activeElement?.closest('[data-id]')?.getAttribute('data-id') ?? null);
+}
+
+async function factorIdOf(page: Page, label: string): Promise<string> {
+  return (await factorNode(page, label).getAttribute('data-id'))!;
+}
+
+describe('the CLD editor', () => {
+  it('creates factors and links with the mouse, and changes polarity and delay with one click', async () => {
+    const map = await createMap(server.url, { title: 'Mouse' });
+    const ann = await join(map.links.editor, 'Ann');
+    const { page } = ann;
+
+    // Double-click on empty canvas: a factor appears there, its name ready to type.
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    await page.mouse.dblclick(pane.x + 200, pane.y + 200);
+    await page.getByTestId('factor-label-editor').fill('Short-term funding');
+    await page.getByTestId('factor-label-editor').press('Enter');
+    // The toolbar button does the same.
+    await addFactor(page, 'Staff turnover');
+    await expect.poll(() => factorLabels(page)).toEqual(['Short-term funding', 'Staff turnover']);
+
+    // Drag from the arrow knob and drop anywhere on the other factor.
+    await dragLink(page, 'Short-term funding', 'Staff turnover');
+    await expect.poll(() => polarities(page)).toEqual(['+']);
+
+    // One click on the sign changes it: + → − → ? → +.
+    await page.getByTestId('edge-polarity').click();
+    await expect.poll(() => polarities(page)).toEqual(['−']);
+    await page.getByTestId('edge-polarity').click();
+    await expect.poll(() => polarities(page)).toEqual(['?']);
+    await page.getByTestId('edge-polarity').click();
+    await expect.poll(() => polarities(page)).toEqual(['+']);
+
+    // The selected link has a toolbar: delay is one click, and drawn ‖ across the link.
+    expect(await page.getByTestId('edge-delay').count()).toBe(0);
+    await page.getByTestId('edge-toolbar-delay').click();
+    await expect.poll(() => page.getByTestId('edge-delay').allTextContents()).toEqual(['‖']);
+
+    // Dropping a link on empty canvas creates the factor it points to.
+    const source = factorNode(page, 'Staff turnover');
+    await source.hover();
+    const knob = (await source.locator('.react-flow__handle-right').boundingBox())!;
+    await page.mouse.move(knob.x + knob.width / 2, knob.y + knob.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(pane.x + 650, pane.y + 380, { steps: 12 });
+    await page.mouse.up();
+    await page.getByTestId('factor-label-editor').fill('Continuity of support');
+    await page.getByTestId('factor-label-editor').press('Enter');
+
+    await page.getByTestId('view-text').click();
+    await expect.poll(() => textViewSentences(page)).toEqual([
+      'Short-term funding increases staff turnover, after a delay.',
+      'Staff turnover increases continuity of support.',
+    ]);
+    expect(ann.errors).toEqual([]);
+  });
+
+  it('does everything with the keyboard alone: create, name, link, polarity, delay, move focus, rename, delete', async () => {
+    const map = await createMap(server.url, { title: 'Keys' });
+    const kim = await join(map.links.editor, 'Kim');
+    const { page } = kim;
+    const k = page.keyboard;
+
+    await k.press('n');
+    await k.type('Short-term funding');
+    await k.press('Enter');
+    await k.press('n');
+    await k.type('Staff turnover');
+    await k.press('Enter');
+    await expect.poll(() => factorLabels(page)).toEqual(['Short-term funding', 'Staff turnover']);
+    // Naming returns focus to the new factor on the canvas.
+    const turnover = await factorIdOf(page, 'Staff turnover');
+    const funding = await factorIdOf(page, 'Short-term funding');
+    await expect.poll(() => focusedId(page)).toBe(turnover);
+
+    // Arrow keys move focus between factors (the second was placed to the right of the first).
+    await k.press('ArrowLeft');
+    await expect.poll(() => focusedId(page)).toBe(funding);
+
+    // L links to another factor, chosen by typing part of its name.
+    await k.press('l');
+    await page.getByTestId('link-picker-input').waitFor();
+    await k.type('turnov');
+    await k.press('Enter');
+    await expect.poll(() => polarities(page)).toEqual(['+']);
+    // The new link is selected: keys change its polarity and delay.
+    await k.press('-');
+    await expect.poll(() => polarities(page)).toEqual(['−']);
+    await k.press('d');
+    await expect.poll(() => page.getByTestId('edge-delay').count()).toBe(1);
+
+    // ] follows the link to its target; [ goes back along it.
+    await k.press(']');
+    await expect.poll(() => focusedId(page)).toBe(turnover);
+    await k.press('[');
+    const link = await page.locator('.react-flow__edge').getAttribute('data-id');
+    await expect.poll(() => focusedId(page)).toBe(link);
+    await k.press('[');
+    await expect.poll(() => focusedId(page)).toBe(funding);
+
+    // Enter renames in place; Escape cancels a rename.
+    await k.press('Enter');
+    await k.press('Control+a');
+    await k.type('Short-term funding cycles');
+    await k.press('Enter');
+    await k.press('F2');
+    await k.type('Something else');
+    await k.press('Escape');
+    await expect.poll(() => factorLabels(page)).toEqual(['Short-term funding cycles', 'Staff turnover']);
+
+    // What a screen reader hears on the link.
+    await expect.poll(() => page.locator('.react-flow__edge').getAttribute('aria-label')).toBe('Link: Short-term funding cycles decreases staff turnover, after a delay');
+
+    // Delete removes the focused factor and takes its link.
+    await expect.poll(() => focusedId(page)).toBe(funding);
+    await k.press('ArrowRight');
+    await expect.poll(() => focusedId(page)).toBe(turnover);
+    await k.press('Delete');
+    await expect.poll(() => factorLabels(page)).toEqual(['Short-term funding cycles']);
+    expect(await page.getByTestId('edge-polarity').count()).toBe(0);
+    // …and undo brings both back.
+    await k.press('Control+z');
+    await expect.poll(() => factorLabels(page)).toEqual(['Short-term funding cycles', 'Staff turnover']);
+    await expect.poll(() => polarities(page)).toEqual(['−']);
+    expect(kim.errors).toEqual([]);
+  });
+
+  it('quick entry creates missing factors and the link, and fuzzy-matches existing labels', async () => {
+    const map = await createMap(server.url, { title: 'Quick' });
+    const fay = await join(map.links.facilitator, 'Fay');
+    const { page } = fay;
+    const bar = page.getByTestId('quick-entry');
+    await bar.fill('Short-term funding -> + Staff turnover');
+    await expect.poll(() => page.getByTestId('quick-entry-preview').textContent()).toContain('“Short-term funding” (new) → + “Staff turnover” (new)');
+    await bar.press('Enter');
+    await expect.poll(() => factorLabels(page)).toEqual(['Short-term funding', 'Staff turnover']);
+
+    // A misspelt existing label matches; a new one is created; "-" and "delay" are understood.
+    await bar.fill('staff turnovr -> - Continuity of support, delay');
+    await expect.poll(() => page.getByTestId('quick-entry-preview').textContent()).toContain('“Staff turnover” (matched)');
+    await bar.press('Enter');
+    await bar.fill('Continuity of support -> ? Trust');
+    await bar.press('Enter');
+    await expect.poll(() => factorLabels(page)).toEqual(['Continuity of support', 'Short-term funding', 'Staff turnover', 'Trust']);
+    await expect.poll(() => polarities(page)).toEqual(['+', '?', '−']);
+
+    await page.getByTestId('view-text').click();
+    await expect.poll(() => textViewSentences(page)).toEqual([
+      'Continuity of support affects (direction not agreed) trust.',
+      'Short-term funding increases staff turnover.',
+      'Staff turnover decreases continuity of support, after a delay.',
+    ]);
+    // A line it cannot read says why, in words, and changes nothing.
+    await page.getByTestId('view-diagram').click();
+    await bar.fill(' -> + Trust');
+    await expect.poll(() => page.getByTestId('quick-entry-preview').textContent()).toContain("Type a factor's name before ->");
+    await bar.press('Enter');
+    await expect.poll(() => page.getByTestId('factor').count()).toBe(4);
+    expect(fay.errors).toEqual([]);
+  });
+
+  it('copies and pastes through the system clipboard, within a map and into another map', async () => {
+    const first = await createMap(server.url, { title: 'Copy from' });
+    const second = await createMap(server.url, { title: 'Paste into' });
+    const cam = await join(first.links.editor, 'Cam');
+    const { page } = cam;
+    await page.getByTestId('quick-entry').fill('Waiting lists -> - Engagement');
+    await page.getByTestId('quick-entry').press('Enter');
+    await expect.poll(() => page.getByTestId('factor').count()).toBe(2);
+    // Make one a barrier, so that we can see kinds travel with the copy.
+    await factorNode(page, 'Waiting lists').click();
+    await page.getByTestId('kind').getByRole('radio', { name: /^Barrier/ }).check();
+    await expect.poll(() => factorNode(page, 'Waiting lists').locator('.factor--barrier').count()).toBe(1);
+
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => factorLabels(page)).toEqual(['Engagement', 'Engagement', 'Waiting lists', 'Waiting lists']);
+    await expect.poll(() => polarities(page)).toEqual(['−', '−']);
+
+    // Another map, in another tab of the same browser.
+    const other = await cam.context.newPage();
+    await other.goto(second.links.editor);
+    await other.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
+    await other.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+    await other.keyboard.press('Control+v');
+    await expect.poll(() => factorLabels(other)).toEqual(['Engagement', 'Waiting lists']);
+    await expect.poll(() => polarities(other)).toEqual(['−']);
+    expect(await factorNode(other, 'Waiting lists').locator('.factor--barrier').count()).toBe(1);
+
+    // Cut removes what it copies; the clipboard holds plain text a person can read too.
+    await other.keyboard.press('Control+a');
+    await other.keyboard.press('Control+x');
+    await expect.poll(() => other.getByTestId('factor').count()).toBe(0);
+    await cam.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    expect(await other.evaluate(() => navigator.clipboard.readText())).toBe('Waiting lists -> - Engagement');
+    expect(cam.errors).toEqual([]);
+  });
+
+  it('two people each undo only their own edit', async () => {
+    const map = await createMap(server.url, { title: 'Undo' });
+    const alice = await join(map.links.editor, 'Alice');
+    const bob = await join(map.links.editor, 'Bob');
+    await addFactor(alice.page, 'From Alice');
+    await expect.poll(() => factorLabels(bob.page), { timeout: 10_000 }).toEqual(['From Alice']);
+    await addFactor(bob.page, 'From Bob');
+    await expect.poll(() => factorLabels(alice.page), { timeout: 10_000 }).toEqual(['From Alice', 'From Bob']);
+
+    // Alice moves her factor: the drag is one undo step.
+    const node = factorNode(alice.page, 'From Alice');
+    const before = (await node.boundingBox())!;
+    await alice.page.mouse.move(before.x + 30, before.y + 20);
+    await alice.page.mouse.down();
+    await alice.page.mouse.move(before.x + 130, before.y + 220, { steps: 20 });
+    await alice.page.mouse.up();
+    await expect.poll(async () => (await node.boundingBox())!.y).toBeGreaterThan(before.y + 150);
+
+    await alice.page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await alice.page.keyboard.press('Control+z');
+    await expect.poll(async () => Math.round((await node.boundingBox())!.y)).toBe(Math.round(before.y));
+    // Her next undo removes her factor, not Bob's.
+    await alice.page.keyboard.press('Control+z');
+    for (const person of [alice, bob]) await expect.poll(() => factorLabels(person.page), { timeout: 10_000 }).toEqual(['From Bob']);
+    // Nothing of hers is left to undo: Bob's factor stays.
+    await alice.page.keyboard.press('Control+z');
+    await expect.poll(() => alice.page.getByTestId('announcer').textContent()).toBe('Nothing of yours to undo.');
+    expect(await factorLabels(alice.page)).toEqual(['From Bob']);
+
+    await bob.page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await bob.page.keyboard.press('Control+z');
+    for (const person of [alice, bob]) await expect.poll(() => factorLabels(person.page), { timeout: 10_000 }).toEqual([]);
+    // Redo brings Bob's back.
+    await bob.page.keyboard.press('Control+Shift+z');
+    for (const person of [alice, bob]) await expect.poll(() => factorLabels(person.page), { timeout: 10_000 }).toEqual(['From Bob']);
+  });
+
+  it('shows a label or note of HTML as text everywhere, and runs none of it', async () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const map = await createMap(server.url, { title: 'Text only' });
+    const eve = await join(map.links.editor, 'Eve');
+    const { page } = eve;
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await addFactor(page, evil);
+    await addFactor(page, 'Plain');
+    await page.getByTestId('factor-note').fill(evil);
+    await page.getByTestId('factor-note').blur();
+    await page.getByTestId('quick-entry').fill('Plain -> + "<img src=x onerror=alert(1)>"');
+    await page.getByTestId('quick-entry').press('Enter');
+
+    // Canvas
+    await expect.poll(() => page.locator('.factor__label', { hasText: 'onerror' }).allTextContents()).toEqual([evil]);
+    // Inspector
+    await factorNode(page, evil).click();
+    await expect.poll(() => page.getByTestId('factor-label-input').inputValue()).toBe(evil);
+    await factorNode(page, 'Plain').click();
+    await expect.poll(() => page.getByTestId('factor-note').inputValue()).toBe(evil);
+    // Find results
+    await page.keyboard.press('Control+f');
+    await page.getByTestId('find-input').fill('onerror');
+    await expect.poll(() => page.locator('.find-result__label').allTextContents()).toEqual([evil]);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('factor-label-input').inputValue()).toBe(evil);
+    // Text view: label, link sentence and note.
+    await page.getByTestId('view-text').click();
+    await expect.poll(() => page.locator('.textview__label').allTextContents()).toEqual([evil, 'Plain']);
+    await expect.poll(() => textViewSentences(page)).toEqual([`Plain increases ${evil}.`]);
+    expect(await page.locator('.textview__note').allTextContents()).toEqual([evil]);
+
+    expect(await page.locator('img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(eve.errors).toEqual([]);
+  });
+
+  it('finds a factor by name or tag and centres it', async () => {
+    const map = await createMap(server.url, { template: 'women-services' });
+    const fin = await join(map.links.viewer, 'Fin');
+    const { page } = fin;
+    await expect.poll(() => page.getByTestId('factor').count(), { timeout: 20_000 }).toBe(40);
+    await page.keyboard.press('Control+f');
+    await page.getByTestId('find-input').fill('refuge');
+    await expect.poll(() => page.getByTestId('find-result').count()).toBeGreaterThan(0);
+    const first = (await page.getByTestId('find-result').first().locator('.find-result__label').textContent())!;
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('find').count()).toBe(0);
+    const canvas = (await page.locator('.react-flow').boundingBox())!;
+    const node = factorNode(page, first);
+    await expect.poll(async () => {
+      const box = (await node.boundingBox())!;
+      return Math.hypot(box.x + box.width / 2 - (canvas.x + canvas.width / 2), box.y + box.height / 2 - (canvas.y + canvas.height / 2));
+    }, { timeout: 5_000 }).toBeLessThan(30);
+    await expect.poll(() => node.locator('.factor.is-selected').count()).toBe(1);
+    // Tags are searched too.
+    await page.keyboard.press('Control+f');
+    await page.getByTestId('find-input').fill('voluntary sector');
+    await expect.poll(() => page.locator('.find-result__tags').first().textContent()).toContain('#voluntary sector');
+    expect(fin.errors).toEqual([]);
+  });
+});
