@@ -73,7 +73,8 @@ export class MapSession {
   private constructor(
     readonly mapId: string,
     readonly doc: Y.Doc,
-    private readonly token: string,
+    /** This tab's link token (the facilitator's share dialog needs it for the API). */
+    readonly token: string,
     role: Role | null,
   ) {
     this.awareness = new Awareness(doc);

@@ -34,6 +34,9 @@ async function zoomOf(page: Page): Promise<number> {
 }
 
 async function peopleNames(page: Page): Promise<string[]> {
+  // The list is in the side panel's People tab.
+  const tab = page.getByTestId('tab-people');
+  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
   const names = await page.locator('[data-testid="people"] .person__name').allTextContents();
   return names.map((n) => n.replace(' (you)', '')).sort();
 }
@@ -59,6 +62,7 @@ describe('live together', () => {
     await expect.poll(() => cara.page.getByTestId('remote-cursor').allTextContents(), { timeout: 10_000 }).toEqual(['Alice']);
 
     // Selections show in the selector's colour, with their name.
+    await alice.page.getByTestId('tab-details').click();
     await alice.page.locator('[data-factor-id="short_term_funding"]').click();
     await expect.poll(() => bob.page.locator('[data-factor-id="short_term_funding"]').getByTestId('remote-selection').textContent(), { timeout: 10_000 }).toBe('Alice');
     // Typing in a label tells the others.

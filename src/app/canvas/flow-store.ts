@@ -80,6 +80,10 @@ export class FlowStore {
   private dragging = false;
   private readonly resizing = new Set<string>();
   private selectedCount = 0;
+  /** What analysis asks to show: a loop or a neighbourhood stands out, the rest is dimmed. */
+  private emphasis: { nodes: Set<string>; edges: Set<string> } | null = null;
+  /** Workshop state drawn on the canvas: dots per element, and moderated (hidden) elements. */
+  private overlay: { votes: ReadonlyMap<string, number>; hidden: ReadonlySet<string>; showHidden: boolean } = { votes: new Map(), hidden: new Set(), showHidden: false };
 
   constructor(
     private readonly doc: Y.Doc,
@@ -273,22 +277,51 @@ export class FlowStore {
 
   // ---- building React Flow objects ---------------------------------------
 
+  /** Highlights these factors and links and dims the rest; null shows everything plainly. */
+  setEmphasis(emphasis: { nodes: Iterable<string>; edges: Iterable<string> } | null): void {
+    this.emphasis = emphasis ? { nodes: new Set(emphasis.nodes), edges: new Set(emphasis.edges) } : null;
+    this.refreshAll();
+  }
+
+  /** Vote totals as badges; hidden elements vanish for participants and fade for the facilitator. */
+  setOverlay(overlay: { votes: ReadonlyMap<string, number>; hidden: ReadonlySet<string>; showHidden: boolean }): void {
+    const changed = new Set<string>();
+    for (const id of new Set([...this.overlay.votes.keys(), ...overlay.votes.keys()])) if (this.overlay.votes.get(id) !== overlay.votes.get(id)) changed.add(id);
+    for (const id of new Set([...this.overlay.hidden, ...overlay.hidden])) if (this.overlay.hidden.has(id) !== overlay.hidden.has(id)) changed.add(id);
+    const modeChanged = this.overlay.showHidden !== overlay.showHidden;
+    this.overlay = overlay;
+    if (modeChanged) this.refreshAll();
+    else if (changed.size > 0) this.rebuildIds([...changed].filter((id) => this.factors.has(id) || this.sections.has(id)), [...changed].filter((id) => this.links.has(id)));
+  }
+
+  private emphasisClass(id: string, kind: 'nodes' | 'edges'): string | undefined {
+    const classes: string[] = [];
+    if (this.emphasis) classes.push(this.emphasis[kind].has(id) ? 'is-emphasised' : 'is-dimmed');
+    if (this.overlay.hidden.has(id)) classes.push('is-moderated');
+    return classes.length > 0 ? classes.join(' ') : undefined;
+  }
+
   private buildNode(factor: MapNode): FactorNode {
     const state = this.local.get(factor.id);
     const selected = state?.selected ?? false;
+    const votes = this.overlay.votes.get(factor.id);
     const node: FactorNode = {
       id: factor.id,
       type: 'factor',
       position: state?.dragPosition ?? { x: factor.x, y: factor.y },
-      data: { factor },
+      // The badge reads extra.votes; vote results are shown, not written into the factor.
+      data: { factor: votes === undefined ? factor : { ...factor, extra: { ...factor.extra, votes } } },
       selected,
       zIndex: selected ? Z_FACTOR_SELECTED : Z_FACTOR,
       draggable: !this.readOnly(),
       connectable: !this.readOnly(),
       deletable: !this.readOnly(),
       // A label is typed by people: React puts it in an attribute as text, never as markup.
-      ariaLabel: `${labelText(factor.label)}, ${factor.kind}`,
+      ariaLabel: `${labelText(factor.label)}, ${factor.kind}${votes ? `, ${votes} ${votes === 1 ? 'dot' : 'dots'}` : ''}`,
     };
+    const className = this.emphasisClass(factor.id, 'nodes');
+    if (className) node.className = className;
+    if (this.overlay.hidden.has(factor.id) && !this.overlay.showHidden) node.hidden = true;
     if (state?.measured) node.measured = state.measured;
     return node;
   }
@@ -318,7 +351,11 @@ export class FlowStore {
   }
 
   private buildEdge(link: MapEdge): CausalEdge {
+    const className = this.emphasisClass(link.id, 'edges');
+    const hidden = !this.overlay.showHidden && (this.overlay.hidden.has(link.id) || this.overlay.hidden.has(link.source) || this.overlay.hidden.has(link.target));
     return {
+      ...(className ? { className } : {}),
+      ...(hidden ? { hidden } : {}),
       id: link.id,
       type: 'causal',
       source: link.source,

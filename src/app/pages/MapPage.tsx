@@ -13,7 +13,6 @@ import { EditorContext } from '../editor/context';
 import { Editor } from '../editor/editor';
 import { FindBar } from '../editor/FindBar';
 import { History } from '../editor/history';
-import { Inspector } from '../editor/Inspector';
 import { useEditorKeys, type KeyHandlers } from '../editor/keyboard';
 import { LinkPicker } from '../editor/LinkPicker';
 import { TextView } from '../editor/TextView';
@@ -21,7 +20,12 @@ import { Announcer, ShortcutsDialog, Toolbar } from '../editor/Toolbar';
 import { EditorUi, useUi, type UiState } from '../editor/ui-state';
 import { PresenceContext } from '../presence/context';
 import { JoinDialog } from '../presence/JoinDialog';
-import { PeopleList } from '../presence/PeopleList';
+import { allowedNow, type SessionState } from '../../core/model/workshop';
+import { useLoopAnalysis } from '../analysis/useLoopAnalysis';
+import { useSession } from '../workshop/hooks';
+import { ShareDialog } from '../workshop/ShareDialog';
+import { WorkshopBar } from '../workshop/WorkshopBar';
+import { SidePanels } from './SidePanels';
 
 function tokenFromHash(): string | null {
   const params = new URLSearchParams(location.hash.replace(/^#/, ''));
@@ -136,16 +140,29 @@ function useWorkspace(session: MapSession, author: string, readOnly: boolean, ro
   return workspace;
 }
 
+/**
+ * Whether this person may change the map's structure now. The server enforces
+ * the same rules (src/core/model/policy.ts); here they grey out what would be
+ * refused, so nobody's edit silently springs back.
+ */
+function structureReadOnly(status: SessionStatus, state: SessionState): boolean {
+  if (status.role === 'viewer' || status.connection === 'rejected') return true;
+  if (status.role === 'facilitator') return false;
+  const allowed = allowedNow(state);
+  return state.locked || (!allowed.has('add') && !allowed.has('edit'));
+}
+
 function MapWorkspace({ session }: { session: MapSession }) {
   const status = useSyncExternalStore(session.subscribe, session.getStatus);
+  const sessionState = useSession(session.doc);
   const author = useMemo(() => browserClientId(), []);
-  const readOnly = status.role === 'viewer' || status.connection === 'rejected';
+  const readOnly = structureReadOnly(status, sessionState);
   const workspace = useWorkspace(session, author, readOnly, status.role);
   if (!workspace) return <p className="centre" role="status">Opening the map…</p>;
   return (
     <EditorContext.Provider value={workspace.editor}>
       <PresenceContext.Provider value={workspace.presence}>
-        <WorkspaceView session={session} status={status} workspace={workspace} />
+        <WorkspaceView session={session} status={status} workspace={workspace} sessionState={sessionState} author={author} />
       </PresenceContext.Provider>
     </EditorContext.Provider>
   );
@@ -155,8 +172,22 @@ const selectView = (s: UiState) => s.view;
 const selectFind = (s: UiState) => s.findOpen;
 const selectLinking = (s: UiState) => s.linkingFrom;
 
-function WorkspaceView({ session, status, workspace }: { session: MapSession; status: SessionStatus; workspace: Workspace }) {
+function WorkspaceView({ session, status, workspace, sessionState, author }: {
+  session: MapSession; status: SessionStatus; workspace: Workspace; sessionState: SessionState; author: string;
+}) {
   const { editor, presence, store, ui } = workspace;
+  const [sharing, setSharing] = useState(false);
+  const [toast, setToast] = useState<string | null>(null);
+  const onLoopsClosed = useCallback((sentence: string) => {
+    setToast(sentence);
+    ui.announce(sentence);
+  }, [ui]);
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), 6_000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+  const analysis = useLoopAnalysis(session.doc, onLoopsClosed);
   const readOnly = !editor.canEdit;
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const people = useSyncExternalStore(presence.subscribe, presence.getPeople);
@@ -302,10 +333,13 @@ function WorkspaceView({ session, status, workspace }: { session: MapSession; st
           <button type="button" className="button" onClick={() => setFollowing(null)}>Stop following</button>
         </div>
       )}
+      <WorkshopBar doc={session.doc} session={sessionState} facilitator={status.role === 'facilitator'} author={author} onShare={() => setSharing(true)} />
+      {sharing && <ShareDialog mapId={session.mapId} token={session.token} onClose={() => setSharing(false)} />}
       <Announcer />
       <Toolbar onFind={keyHandlers.openFind} />
       <div className="workspace__body">
         <main className="workspace__canvas" aria-label="Map">
+          {toast && <p className="toast" role="status" data-testid="loop-toast">{toast}</p>}
           {findOpen && <FindBar />}
           {linkingFrom && store.factor(linkingFrom) && <LinkPicker key={linkingFrom} from={linkingFrom} />}
           {view === 'text' ? (
@@ -315,13 +349,12 @@ function WorkspaceView({ session, status, workspace }: { session: MapSession; st
           )}
           {!readOnly && view === 'diagram' && <CommandBar inputRef={commandInput} />}
         </main>
-        <aside className="workspace__side" aria-label="Details">
-          <Inspector focusLabelKey={0} onEditing={onEditing} />
-          <PeopleList presence={presence} following={followTarget} onFollow={(id) => { setFollowing(id); if (id === null && presenter) setSteppedOutOf(presenter.clientId); }} onRename={() => setAskName(true)} />
-          <p className="workspace__counts" data-testid="map-counts">
-            {snapshot.factors.length} factors · {snapshot.edges.length} links
-          </p>
-        </aside>
+        <SidePanels
+          doc={session.doc} store={store} presence={presence} analysis={analysis} session={sessionState} role={status.role}
+          author={author} readOnly={readOnly} onEditing={onEditing} following={followTarget}
+          onFollow={(id) => { setFollowing(id); if (id === null && presenter) setSteppedOutOf(presenter.clientId); }}
+          onRename={() => setAskName(true)}
+        />
       </div>
       <ContextMenu />
       <ShortcutsDialog />

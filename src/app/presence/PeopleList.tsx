@@ -6,6 +6,8 @@ interface Props {
   following: number | null;
   onFollow: (clientId: number | null) => void;
   onRename: () => void;
+  /** The facilitator hid names: others are shown by colour only. */
+  anonymous?: boolean;
 }
 
 const ROLE_TEXT = { facilitator: 'facilitator', editor: 'editor', viewer: 'viewer' } as const;
@@ -16,7 +18,7 @@ function describe(person: Person): string {
 }
 
 /** Who is here. Click someone to follow their view; click again to stop. */
-export function PeopleList({ presence, following, onFollow, onRename }: Props) {
+export function PeopleList({ presence, following, onFollow, onRename, anonymous = false }: Props) {
   const people = useSyncExternalStore(presence.subscribe, presence.getPeople);
   return (
     <section className="panel" aria-labelledby="people-title">
@@ -35,10 +37,10 @@ export function PeopleList({ presence, following, onFollow, onRename }: Props) {
                 className="person__name linklike"
                 aria-pressed={following === person.clientId}
                 onClick={() => onFollow(following === person.clientId ? null : person.clientId)}
-                title={following === person.clientId ? `Stop following ${person.user.name}` : `Follow ${person.user.name}'s view`}
+                title={following === person.clientId ? 'Stop following' : 'Follow this view'}
                 data-testid="person"
               >
-                {person.user.name}
+                {anonymous && person.user.role !== 'facilitator' ? 'A participant' : person.user.name}
               </button>
             )}
             <span className="person__meta">{describe(person)}{following === person.clientId ? ' · following' : ''}</span>

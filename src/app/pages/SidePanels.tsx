@@ -1,0 +1,123 @@
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type * as Y from 'yjs';
+import type { Loop } from '../../core/analysis/loops';
+import { loopLabels } from '../../core/analysis/structure';
+import { allowedNow, type SessionState } from '../../core/model/workshop';
+import type { Role } from '../../sync/local-db';
+import type { Presence } from '../../sync/presence';
+import { LoopPanel } from '../analysis/LoopPanel';
+import type { LoopAnalysis } from '../analysis/loop-analysis';
+import type { FlowStore } from '../canvas/flow-store';
+import { Inspector } from '../editor/Inspector';
+import { PeopleList } from '../presence/PeopleList';
+import { CommentsPanel, unreadCount } from '../workshop/CommentsPanel';
+import { useComments, useVoteResults } from '../workshop/hooks';
+import { VotePanel } from '../workshop/VotePanel';
+
+type Tab = 'details' | 'loops' | 'vote' | 'people';
+
+interface Props {
+  doc: Y.Doc;
+  store: FlowStore;
+  presence: Presence;
+  analysis: LoopAnalysis | null;
+  session: SessionState;
+  role: Role | null;
+  author: string;
+  readOnly: boolean;
+  onEditing: (id: string | null) => void;
+  following: number | null;
+  onFollow: (clientId: number | null) => void;
+  onRename: () => void;
+}
+
+/**
+ * The side of the workspace, in tabs: details of the selection (with its
+ * comments), the feedback loops, the vote, and who is here. The selected loop
+ * stands out on the canvas; everything else dims.
+ */
+export function SidePanels({ doc, store, presence, analysis, session, role, author, readOnly, onEditing, following, onFollow, onRename }: Props) {
+  const [tab, setTab] = useState<Tab>('details');
+  const [selectedLoop, setSelectedLoop] = useState<string | null>(null);
+  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const people = useSyncExternalStore(presence.subscribe, presence.getPeople);
+  const comments = useComments(doc);
+  const results = useVoteResults(doc);
+  const facilitator = role === 'facilitator';
+  const allowed = allowedNow(session);
+  const canComment = role !== null && role !== 'viewer' && (facilitator || allowed.has('comment'));
+  const canVote = role === 'editor' || facilitator;
+  const loopState = useSyncExternalStore(analysis?.subscribe ?? noopSubscribe, analysis?.getState ?? emptyLoops);
+  const nodes = useMemo(() => snapshot.factors.map((n) => n.data.factor), [snapshot.factors]);
+  const edges = useMemo(() => snapshot.edges.map((e) => e.data!.link), [snapshot.edges]);
+  const loopNames = useMemo(() => {
+    const labels = loopLabels(loopState.loops);
+    return loopState.loops.map((l) => ({ signature: l.signature, label: labels.get(l.signature) ?? l.signature }));
+  }, [loopState.loops]);
+
+  const selectLoop = useCallback((loop: Loop | null) => {
+    setSelectedLoop(loop?.signature ?? null);
+    store.setEmphasis(loop ? { nodes: loop.nodeIds, edges: loop.edgeIds } : null);
+  }, [store]);
+  useEffect(() => () => store.setEmphasis(null), [store]);
+
+  // Votes show as badges: the last closed result, or live totals when the facilitator chose so.
+  useEffect(() => {
+    const last = results.at(-1);
+    const votes = new Map<string, number>(last ? Object.entries(last.totals) : []);
+    store.setOverlay({ votes, hidden: new Set(session.hidden), showHidden: facilitator });
+  }, [store, results, session.hidden, facilitator]);
+
+  const selected = [...snapshot.factors.filter((n) => n.selected).map((n) => ({ id: n.id, label: n.data.factor.label })),
+    ...snapshot.edges.filter((e) => e.selected).map((e) => ({ id: e.id, label: `${store.labelOf(e.source)} → ${store.labelOf(e.target)}` }))];
+  const single = selected.length === 1 ? selected[0]! : null;
+  const selectedFactor = snapshot.factors.find((n) => n.selected)?.id ?? null;
+  const voteOpen = session.vote?.open === true;
+  const unread = single ? unreadCount(comments, single.id, author) : 0;
+
+  const tabs: { id: Tab; label: string; badge?: ReactNode }[] = [
+    { id: 'details', label: 'Details', ...(unread > 0 ? { badge: <span className="side-tabs__badge" aria-label={`${unread} unread comments`}>{unread}</span> } : {}) },
+    { id: 'loops', label: `Loops${loopState.loops.length ? ` (${loopState.complete ? '' : '≥'}${loopState.loops.length})` : ''}` },
+    ...(session.vote || results.length > 0 ? [{ id: 'vote' as const, label: voteOpen ? 'Vote (open)' : 'Vote' }] : []),
+    { id: 'people', label: `People (${people.length})` },
+  ];
+
+  return (
+    <aside className="workspace__side" aria-label="Details">
+      <div className="side-tabs" role="tablist" aria-label="Panels">
+        {tabs.map((t) => (
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} aria-controls={`panel-${t.id}`} onClick={() => setTab(t.id)} data-testid={`tab-${t.id}`}>
+            {t.label}{t.badge}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} className="side-panel">
+        {tab === 'details' && (
+          <>
+            <Inspector focusLabelKey={0} onEditing={onEditing} />
+            {single && (
+              <CommentsPanel doc={doc} target={single} comments={comments} hidden={session.hidden} anonymous={session.anonymous}
+                author={author} displayName={presence.self?.user.name ?? 'Guest'} facilitator={facilitator} canComment={canComment} />
+            )}
+          </>
+        )}
+        {tab === 'loops' && analysis && (
+          <LoopPanel doc={doc} analysis={analysis} nodes={nodes} edges={edges} selectedFactor={selectedFactor}
+            selectedLoop={selectedLoop} onSelectLoop={selectLoop} readOnly={readOnly} author={author} />
+        )}
+        {tab === 'vote' && (
+          <VotePanel doc={doc} session={session} results={results} nodes={nodes} edges={edges} loops={loopNames}
+            author={author} facilitator={facilitator} canVote={canVote} />
+        )}
+        {tab === 'people' && <PeopleList presence={presence} following={following} onFollow={onFollow} onRename={onRename} anonymous={session.anonymous && !facilitator} />}
+      </div>
+      <p className="workspace__counts" data-testid="map-counts">
+        {snapshot.factors.length} factors · {snapshot.edges.length} links
+      </p>
+    </aside>
+  );
+}
+
+const noopSubscribe = () => () => {};
+const EMPTY = { loops: [], running: false, complete: true, error: null };
+const emptyLoops = () => EMPTY;
