@@ -1,0 +1,79 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtAppDir, launchBrowser } from '../helpers/browser';
+import { addFactor, joinAs, type Person } from '../helpers/people';
+import { createMap, startTestServer, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+let browser: Browser;
+const opened: Person[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ staticDir: builtAppDir() });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const person of opened) await person.context.close().catch(() => {});
+  await browser?.close();
+  await server?.close();
+});
+
+async function quickEntry(person: Person, line: string): Promise<void> {
+  await person.page.getByTestId('quick-entry').fill(line);
+  await person.page.getByTestId('quick-entry').press('Enter');
+}
+
+describe('loops in the browser', () => {
+  it('draw a loop: the drawer is told, it is listed with its polarity, and selecting it highlights it', async () => {
+    const map = await createMap(server.url, { title: 'Loops' });
+    const fay = await joinAs(browser, map.links.facilitator, 'Fay');
+    opened.push(fay);
+    const page = fay.page;
+    await addFactor(page, 'Bystander');
+    await quickEntry(fay, 'Short-term funding -> + Staff turnover');
+    await quickEntry(fay, 'Staff turnover -> - Short-term funding');
+    await expect.poll(() => page.getByTestId('loop-toast').textContent(), { timeout: 15_000 }).toBe('This link closed loop B1.');
+
+    await page.getByTestId('tab-loops').click();
+    await expect.poll(() => page.getByTestId('loop-count').textContent(), { timeout: 10_000 }).toBe('1 loops: 0 reinforcing, 1 balancing');
+    const loop = page.getByTestId('loop');
+    await expect.poll(() => loop.getAttribute('data-polarity')).toBe('B');
+    expect(await loop.locator('.loop__badge').textContent()).toBe('B1');
+
+    await loop.click();
+    // Told from the loop's first factor (its canonical rotation), whichever that is.
+    await expect.poll(() => page.getByTestId('loop-sentence').textContent()).toMatch(
+      /^B1 More (staff turnover → less short-term funding → less staff turnover|short-term funding → more staff turnover → less short-term funding): balancing$/,
+    );
+    // On the canvas the loop's two factors stand out and the bystander is dimmed.
+    const classOf = (label: string) => page.locator('.react-flow__node', { hasText: label }).first().getAttribute('class');
+    await expect.poll(() => classOf('Staff turnover')).toContain('is-emphasised');
+    await expect.poll(() => classOf('Short-term funding')).toContain('is-emphasised');
+    await expect.poll(() => classOf('Bystander')).toContain('is-dimmed');
+
+    // Naming the loop stores it in the map for everyone.
+    await page.getByTestId('loop-title').fill('The churn trap');
+    await page.getByTestId('loop-title').press('Enter');
+    await expect.poll(() => loop.locator('.loop__name').textContent()).toBe('The churn trap');
+    const exported = (await (await fetch(`${server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`)).json()) as { loops: { name?: string; polarity: string }[] };
+    expect(exported.loops).toEqual([expect.objectContaining({ name: 'The churn trap', polarity: 'B' })]);
+
+    await page.getByRole('button', { name: 'Show whole map' }).click();
+    await expect.poll(() => classOf('Bystander')).not.toContain('is-dimmed');
+    expect(fay.errors).toEqual([]);
+  });
+
+  it('the example map lists exactly 40 loops, 28 reinforcing and 12 balancing, and filters them', async () => {
+    const map = await createMap(server.url, { template: 'women-services' });
+    const viewer = await joinAs(browser, map.links.viewer, 'Vic');
+    opened.push(viewer);
+    await viewer.page.getByTestId('tab-loops').click();
+    await expect.poll(() => viewer.page.getByTestId('loop-count').textContent(), { timeout: 15_000 }).toBe('40 loops: 28 reinforcing, 12 balancing');
+    await expect.poll(() => viewer.page.getByTestId('loop').count()).toBe(40);
+    await viewer.page.getByLabel('Reinforcing').uncheck();
+    await expect.poll(() => viewer.page.getByTestId('loop').count()).toBe(12);
+    expect(await viewer.page.locator('[data-testid="loop"][data-polarity="R"]').count()).toBe(0);
+    expect(viewer.errors).toEqual([]);
+  });
+});
