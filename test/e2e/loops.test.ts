@@ -76,4 +76,39 @@ describe('loops in the browser', () => {
     expect(await viewer.page.locator('[data-testid="loop"][data-polarity="R"]').count()).toBe(0);
     expect(viewer.errors).toEqual([]);
   });
+
+  it('explores causes and effects, paths, structure (with its caveat) and leverage points on the example map', async () => {
+    const map = await createMap(server.url, { template: 'women-services' });
+    const res = await fetch(`${server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`);
+    const file = (await res.json()) as { nodes: { id: string; label: string; kind: string; leverage: unknown }[]; edges: { source: string; target: string }[] };
+    const expectedEffects = new Set(file.edges.filter((e) => e.source === 'short_term_funding' && e.target !== 'short_term_funding').map((e) => e.target));
+    const eve = await joinAs(browser, map.links.viewer, 'Eve');
+    opened.push(eve);
+    const page = eve.page;
+    await page.locator('[data-factor-id="short_term_funding"]').click();
+    await page.getByTestId('tab-explore').click();
+    await expect.poll(() => page.getByTestId('explore-list').locator('li').count(), { timeout: 10_000 }).toBe(expectedEffects.size);
+    const classOf = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`).getAttribute('class');
+    const outside = file.nodes.find((n) => n.id !== 'short_term_funding' && !expectedEffects.has(n.id))!.id;
+    await expect.poll(() => classOf(outside)).toContain('is-dimmed');
+    await expect.poll(() => classOf([...expectedEffects][0]!)).toContain('is-emphasised');
+
+    await page.getByTestId('explore-paths').click();
+    await page.getByTestId('path-from').selectOption('short_term_funding');
+    await page.getByTestId('path-to').selectOption('budget_pressure');
+    await expect.poll(() => page.getByTestId('path-summary').textContent()).toMatch(/paths?; the shortest has \d+ links?/);
+
+    await page.getByTestId('explore-measures').click();
+    await expect.poll(() => page.getByTestId('measures-caveat').textContent()).toContain('Crielaard et al. 2023');
+    await expect.poll(() => page.getByTestId('measures-table').locator('tbody tr').count()).toBe(40);
+    await expect.poll(() => page.locator('.react-flow__node.has-measure').count()).toBeGreaterThan(0);
+
+    await page.getByTestId('explore-leverage').click();
+    const leverageCount = file.nodes.filter((n) => n.leverage).length;
+    await expect.poll(() => page.getByTestId('leverage-list').locator('li').count()).toBe(leverageCount);
+    await expect.poll(() => page.getByTestId('innovation-list').locator('li').count()).toBe(file.nodes.filter((n) => n.kind === 'innovation').length);
+    await page.getByTestId('leverage-filter').selectOption('leverage');
+    await expect.poll(() => page.locator('.react-flow__node.is-emphasised').count()).toBe(leverageCount);
+    expect(eve.errors).toEqual([]);
+  });
 });

@@ -60,6 +60,13 @@ interface SectionDrag {
  * measured sizes and in-flight drag positions stay here. A drag writes at
  * most every DRAG_WRITE_MS and once on drop, all in one undo step.
  */
+function sameSets(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
 export class FlowStore {
   private readonly factors = new Map<string, MapNode>();
   private readonly links = new Map<string, MapEdge>();
@@ -82,6 +89,8 @@ export class FlowStore {
   private selectedCount = 0;
   /** What analysis asks to show: a loop or a neighbourhood stands out, the rest is dimmed. */
   private emphasis: { nodes: Set<string>; edges: Set<string> } | null = null;
+  /** A structural measure per factor (0–1), drawn as a halo. */
+  private measure: ReadonlyMap<string, number> | null = null;
   /** Workshop state drawn on the canvas: dots per element, and moderated (hidden) elements. */
   private overlay: { votes: ReadonlyMap<string, number>; hidden: ReadonlySet<string>; showHidden: boolean } = { votes: new Map(), hidden: new Set(), showHidden: false };
 
@@ -279,8 +288,19 @@ export class FlowStore {
 
   /** Highlights these factors and links and dims the rest; null shows everything plainly. */
   setEmphasis(emphasis: { nodes: Iterable<string>; edges: Iterable<string> } | null): void {
-    this.emphasis = emphasis ? { nodes: new Set(emphasis.nodes), edges: new Set(emphasis.edges) } : null;
+    const next = emphasis ? { nodes: new Set(emphasis.nodes), edges: new Set(emphasis.edges) } : null;
+    // Unchanged emphasis must not rebuild: panels re-derive it on every render.
+    if (sameSets(next?.nodes, this.emphasis?.nodes) && sameSets(next?.edges, this.emphasis?.edges)) return;
+    this.emphasis = next;
     this.refreshAll();
+  }
+
+  /** Draws a measure (0–1 per factor) as a halo; null removes it. */
+  setMeasure(measure: ReadonlyMap<string, number> | null): void {
+    if (measure === null && this.measure === null) return;
+    if (measure && this.measure && measure.size === this.measure.size && [...measure].every(([id, v]) => this.measure!.get(id) === v)) return;
+    this.measure = measure;
+    this.rebuild(new Set(this.factors.keys()), new Set(), new Set());
   }
 
   /** Vote totals as badges; hidden elements vanish for participants and fade for the facilitator. */
@@ -320,7 +340,9 @@ export class FlowStore {
       ariaLabel: `${labelText(factor.label)}, ${factor.kind}${votes ? `, ${votes} ${votes === 1 ? 'dot' : 'dots'}` : ''}`,
     };
     const className = this.emphasisClass(factor.id, 'nodes');
-    if (className) node.className = className;
+    const measure = this.measure?.get(factor.id);
+    if (className || measure !== undefined) node.className = [className, measure !== undefined ? 'has-measure' : ''].filter(Boolean).join(' ');
+    if (measure !== undefined) node.style = { '--measure': measure.toFixed(3) } as Record<string, string>;
     if (this.overlay.hidden.has(factor.id) && !this.overlay.showHidden) node.hidden = true;
     if (state?.measured) node.measured = state.measured;
     return node;

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type * as Y from 'yjs';
 import type { Loop } from '../../core/analysis/loops';
 import { loopLabels } from '../../core/analysis/structure';
 import { allowedNow, type SessionState } from '../../core/model/workshop';
 import type { Role } from '../../sync/local-db';
 import type { Presence } from '../../sync/presence';
+import { ExplorePanel } from '../analysis/ExplorePanel';
 import { LoopPanel } from '../analysis/LoopPanel';
 import type { LoopAnalysis } from '../analysis/loop-analysis';
 import type { FlowStore } from '../canvas/flow-store';
@@ -14,7 +15,7 @@ import { CommentsPanel, unreadCount } from '../workshop/CommentsPanel';
 import { useComments, useVoteResults } from '../workshop/hooks';
 import { VotePanel } from '../workshop/VotePanel';
 
-type Tab = 'details' | 'loops' | 'vote' | 'people';
+type Tab = 'details' | 'loops' | 'explore' | 'vote' | 'people';
 
 interface Props {
   doc: Y.Doc;
@@ -48,12 +49,23 @@ export function SidePanels({ doc, store, presence, analysis, session, role, auth
   const canComment = role !== null && role !== 'viewer' && (facilitator || allowed.has('comment'));
   const canVote = role === 'editor' || facilitator;
   const loopState = useSyncExternalStore(analysis?.subscribe ?? noopSubscribe, analysis?.getState ?? emptyLoops);
-  const nodes = useMemo(() => snapshot.factors.map((n) => n.data.factor), [snapshot.factors]);
-  const edges = useMemo(() => snapshot.edges.map((e) => e.data!.link), [snapshot.edges]);
+  // Canvas nodes are rebuilt for highlights and selection; the factors in them are not. Panels
+  // get arrays that change only when a factor or link does, or they would recompute (and
+  // re-highlight) on every highlight.
+  const nodes = useStableArray(snapshot.factors.map((n) => n.data.factor));
+  const edges = useStableArray(snapshot.edges.map((e) => e.data!.link));
   const loopNames = useMemo(() => {
     const labels = loopLabels(loopState.loops);
     return loopState.loops.map((l) => ({ signature: l.signature, label: labels.get(l.signature) ?? l.signature }));
   }, [loopState.loops]);
+
+  // Leaving the loops tab lets go of the highlighted loop (other tabs highlight their own things).
+  useEffect(() => {
+    if (tab !== 'loops' && selectedLoop) {
+      setSelectedLoop(null);
+      store.setEmphasis(null);
+    }
+  }, [tab, selectedLoop, store]);
 
   const selectLoop = useCallback((loop: Loop | null) => {
     setSelectedLoop(loop?.signature ?? null);
@@ -78,6 +90,7 @@ export function SidePanels({ doc, store, presence, analysis, session, role, auth
   const tabs: { id: Tab; label: string; badge?: ReactNode }[] = [
     { id: 'details', label: 'Details', ...(unread > 0 ? { badge: <span className="side-tabs__badge" aria-label={`${unread} unread comments`}>{unread}</span> } : {}) },
     { id: 'loops', label: `Loops${loopState.loops.length ? ` (${loopState.complete ? '' : '≥'}${loopState.loops.length})` : ''}` },
+    { id: 'explore', label: 'Explore' },
     ...(session.vote || results.length > 0 ? [{ id: 'vote' as const, label: voteOpen ? 'Vote (open)' : 'Vote' }] : []),
     { id: 'people', label: `People (${people.length})` },
   ];
@@ -105,6 +118,10 @@ export function SidePanels({ doc, store, presence, analysis, session, role, auth
           <LoopPanel doc={doc} analysis={analysis} nodes={nodes} edges={edges} selectedFactor={selectedFactor}
             selectedLoop={selectedLoop} onSelectLoop={selectLoop} readOnly={readOnly} author={author} />
         )}
+        {tab === 'explore' && (
+          <ExplorePanel store={store} nodes={nodes} edges={edges} loops={loopState.loops} selectedFactor={selectedFactor}
+            nameOf={(id) => people.find((p) => p.user.id === id)?.user.name ?? null} />
+        )}
         {tab === 'vote' && (
           <VotePanel doc={doc} session={session} results={results} nodes={nodes} edges={edges} loops={loopNames}
             author={author} facilitator={facilitator} canVote={canVote} />
@@ -116,6 +133,14 @@ export function SidePanels({ doc, store, presence, analysis, session, role, auth
       </p>
     </aside>
   );
+}
+
+/** The previous array when every element is the same object, so memos downstream hold. */
+function useStableArray<T>(next: T[]): T[] {
+  const previous = useRef<T[]>(next);
+  const same = previous.current.length === next.length && previous.current.every((x, i) => x === next[i]);
+  if (!same) previous.current = next;
+  return previous.current;
 }
 
 const noopSubscribe = () => () => {};
