@@ -22,6 +22,11 @@ export interface Limits {
   createsPer10Min: number;
   /** Websocket connection attempts per client address per minute. */
   connectionsPerMin: number;
+  /**
+   * How often a connected peer gets a message even when nothing happens:
+   * y-websocket clients reconnect after 30 s of silence (ws pings do not count).
+   */
+  keepaliveMs: number;
 }
 
 export interface ServerConfig {
@@ -49,6 +54,7 @@ export const DEFAULT_LIMITS: Limits = {
   compactEvery: 500,
   createsPer10Min: 60,
   connectionsPerMin: 600,
+  keepaliveMs: 10_000,
 };
 
 const envSchema = z.object({

@@ -5,7 +5,10 @@ import { MAP_ID_PATTERN, roleForToken, type Role } from '../auth';
 import type { Limits } from '../config';
 import { RateLimiter, clientAddress } from '../http/rate-limit';
 import type { Store } from '../store/types';
-import { CLOSE, MalformedMessageError, decodeClientMessage } from './protocol';
+import { CLOSE, MalformedMessageError, decodeClientMessage, encodeAwareness, encodeAwarenessEntries } from './protocol';
+
+/** An awareness update with no entries: changes nothing, but tells a quiet client the line is alive. */
+const KEEPALIVE = encodeAwareness(encodeAwarenessEntries([]));
 import type { Peer } from './room';
 import type { Rooms } from './rooms';
 
@@ -39,7 +42,8 @@ export class SyncEndpoint {
   private readonly wss: WebSocketServer;
   private nextPeerId = 1;
   /** Open sockets, each with whether it answered the last ping. */
-  private readonly sockets = new Map<WebSocket, { alive: boolean }>();
+  private readonly sockets = new Map<WebSocket, { alive: boolean; joined: boolean }>();
+  private readonly keepalive: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly connectLimiter: RateLimiter;
 
@@ -56,6 +60,10 @@ export class SyncEndpoint {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes * 4, WebSocket: CausewaySocket });
     this.heartbeat = setInterval(() => this.ping(), HEARTBEAT_MS);
     this.heartbeat.unref();
+    this.keepalive = setInterval(() => {
+      for (const [ws, health] of this.sockets) if (health.joined && ws.readyState === ws.OPEN) ws.send(KEEPALIVE, { binary: true });
+    }, limits.keepaliveMs);
+    this.keepalive.unref();
   }
 
   /** True when the request is for this endpoint (and now handled). */
@@ -85,7 +93,7 @@ export class SyncEndpoint {
   }
 
   private async accept(ws: WebSocket, mapId: string, params: URLSearchParams): Promise<void> {
-    const health = { alive: true };
+    const health = { alive: true, joined: false };
     this.sockets.set(ws, health);
     ws.on('pong', () => {
       health.alive = true;
@@ -139,6 +147,7 @@ export class SyncEndpoint {
       return;
     }
     room.join(peer);
+    health.joined = true;
     ws.on('close', () => {
       room.leave(peer);
       this.rooms.released(room);
@@ -175,6 +184,7 @@ export class SyncEndpoint {
   /** Closes every socket (shutdown): clients reconnect to the next server. */
   closeAll(code: number, reason: string): void {
     clearInterval(this.heartbeat);
+    clearInterval(this.keepalive);
     for (const ws of this.sockets.keys()) ws.close(code, reason);
     this.wss.close();
   }

@@ -168,4 +168,21 @@ describe('awareness (presence)', () => {
     a.provider.awareness.setLocalStateField('user', { name: 'Alice is back' });
     await waitFor(() => nameOf(c, victim) === 'Alice is back', 'c to see alice\'s presence, not the impostor\'s', 3_000);
   });
+
+  it('a lone client still hears from the server regularly, so a stock client does not reconnect after 30 s of silence', async () => {
+    const quiet = await startTestServer({ limits: { keepaliveMs: 100 } });
+    try {
+      const map = await createMap(quiet.url, {});
+      const lone = connectClient(quiet.wsUrl, map.id, map.tokens.editor);
+      await waitSynced(lone);
+      let messages = 0;
+      (lone.provider.ws as unknown as { addEventListener: (t: string, f: () => void) => void }).addEventListener('message', () => messages++);
+      await waitFor(() => messages >= 3, 'three keep-alive messages', 3_000);
+      expect(lone.provider.wsconnected).toBe(true);
+      expect(lone.doc.getMap('nodes').size).toBe(0);
+      lone.destroy();
+    } finally {
+      await quiet.close();
+    }
+  });
 });
