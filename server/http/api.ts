@@ -48,6 +48,8 @@ const exportQuery = z.object({
   format: z.enum(exportFormats, { message: `format must be one of: ${exportFormats.join(', ')}.` }).default('json'),
   /** CSV comes as three files; this picks one. */
   file: z.enum(CSV_FILES, { message: `file must be one of: ${CSV_FILES.join(', ')}.` }).optional(),
+  /** inline=1 shows a picture (svg, png) in the browser instead of downloading it. */
+  inline: z.literal('1', { message: 'inline can only be 1.' }).optional(),
   token: z.string().optional(),
 });
 
@@ -192,10 +194,10 @@ async function describeMap(ctx: ApiContext, req: IncomingMessage, res: ServerRes
 }
 
 /** Renders a document in any export format and sends it as a download. */
-export async function sendExport(res: ServerResponse, doc: Y.Doc, format: ExportFormat, file: (typeof CSV_FILES)[number] | undefined): Promise<void> {
+export async function sendExport(res: ServerResponse, doc: Y.Doc, format: ExportFormat, file: (typeof CSV_FILES)[number] | undefined, inline = false): Promise<void> {
   const input = exportInputFromDoc(doc, analyseLoops(readMap(doc)));
   const result = await renderExport(format, input, file ? { csvFile: file } : {});
-  sendFile(res, result.body, result.contentType, result.filename);
+  sendFile(res, result.body, result.contentType, result.filename, inline && (format === 'svg' || format === 'png'));
 }
 
 async function exportMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
@@ -204,7 +206,7 @@ async function exportMap(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
   await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
   const room = await ctx.rooms.open(mapId);
   try {
-    await sendExport(res, room.doc, query.data.format, query.data.file);
+    await sendExport(res, room.doc, query.data.format, query.data.file, query.data.inline === '1');
   } finally {
     ctx.rooms.released(room);
   }
@@ -251,7 +253,7 @@ async function exportSnapshot(ctx: ApiContext, req: IncomingMessage, res: Server
   }
   const doc = snapshotDoc(snapshot.state);
   try {
-    await sendExport(res, doc, query.data.format, query.data.file);
+    await sendExport(res, doc, query.data.format, query.data.file, query.data.inline === '1');
   } finally {
     doc.destroy();
   }
@@ -306,6 +308,7 @@ const stateQuery = z.object({
   seq: z.coerce.number().int().min(0),
   format: z.enum(exportFormats).default('json'),
   file: z.enum(CSV_FILES).optional(),
+  inline: z.literal('1').optional(),
   token: z.string().optional(),
 }).strict();
 
@@ -315,7 +318,7 @@ async function historyState(ctx: ApiContext, req: IncomingMessage, res: ServerRe
   await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
   const doc = await stateAt(ctx.store, mapId, query.data.seq);
   try {
-    await sendExport(res, doc, query.data.format, query.data.file);
+    await sendExport(res, doc, query.data.format, query.data.file, query.data.inline === '1');
   } finally {
     doc.destroy();
   }

@@ -27,13 +27,14 @@ export function sendError(res: ServerResponse, status: number, message: string):
   sendJson(res, status, { error: message });
 }
 
-export function sendFile(res: ServerResponse, body: string | Uint8Array, contentType: string, filename: string): void {
+export function sendFile(res: ServerResponse, body: string | Uint8Array, contentType: string, filename: string, inline = false): void {
   // RFC 6266: an ASCII fallback plus the UTF-8 name.
   const ascii = filename.replace(/[^A-Za-z0-9._-]+/g, '_');
   res.writeHead(200, {
     'Content-Type': contentType,
     'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
-    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    // Inline only for viewing pictures in the browser; everything else downloads.
+    'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
     'Cache-Control': 'no-store',
   });
   res.end(body);

@@ -35,3 +35,15 @@ export async function createMap(title: string, template: string): Promise<Create
   if (res.status !== 201) throw new ApiError(await errorSentence(res));
   return (await res.json()) as CreatedMap;
 }
+
+/** Sends a file to be imported as a new map; the format comes from the file name unless given. */
+export async function importMap(file: File, format: string): Promise<CreatedMap> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/maps/import?format=${encodeURIComponent(format)}`, { method: 'POST', body: file });
+  } catch {
+    throw new ApiError('Cannot reach the Causeway server. Check your connection and try again.');
+  }
+  if (res.status !== 201) throw new ApiError(await errorSentence(res));
+  return (await res.json()) as CreatedMap;
+}

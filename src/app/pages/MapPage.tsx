@@ -350,7 +350,7 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
           {!readOnly && view === 'diagram' && <CommandBar inputRef={commandInput} />}
         </main>
         <SidePanels
-          doc={session.doc} store={store} presence={presence} analysis={analysis} session={sessionState} role={status.role}
+          mapId={session.mapId} token={session.token} doc={session.doc} store={store} presence={presence} analysis={analysis} session={sessionState} role={status.role}
           author={author} readOnly={readOnly} onEditing={onEditing} following={followTarget}
           onFollow={(id) => { setFollowing(id); if (id === null && presenter) setSteppedOutOf(presenter.clientId); }}
           onRename={() => setAskName(true)}

@@ -6,6 +6,7 @@ import { allowedNow, type SessionState } from '../../core/model/workshop';
 import type { Role } from '../../sync/local-db';
 import type { Presence } from '../../sync/presence';
 import { ExplorePanel } from '../analysis/ExplorePanel';
+import { ResearchPanel } from '../research/ResearchPanel';
 import { LoopPanel } from '../analysis/LoopPanel';
 import type { LoopAnalysis } from '../analysis/loop-analysis';
 import type { FlowStore } from '../canvas/flow-store';
@@ -15,9 +16,11 @@ import { CommentsPanel, unreadCount } from '../workshop/CommentsPanel';
 import { useComments, useVoteResults } from '../workshop/hooks';
 import { VotePanel } from '../workshop/VotePanel';
 
-type Tab = 'details' | 'loops' | 'explore' | 'vote' | 'people';
+type Tab = 'details' | 'loops' | 'explore' | 'vote' | 'people' | 'research';
 
 interface Props {
+  mapId: string;
+  token: string;
   doc: Y.Doc;
   store: FlowStore;
   presence: Presence;
@@ -37,7 +40,7 @@ interface Props {
  * comments), the feedback loops, the vote, and who is here. The selected loop
  * stands out on the canvas; everything else dims.
  */
-export function SidePanels({ doc, store, presence, analysis, session, role, author, readOnly, onEditing, following, onFollow, onRename }: Props) {
+export function SidePanels({ mapId, token, doc, store, presence, analysis, session, role, author, readOnly, onEditing, following, onFollow, onRename }: Props) {
   const [tab, setTab] = useState<Tab>('details');
   const [selectedLoop, setSelectedLoop] = useState<string | null>(null);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
@@ -93,6 +96,7 @@ export function SidePanels({ doc, store, presence, analysis, session, role, auth
     { id: 'explore', label: 'Explore' },
     ...(session.vote || results.length > 0 ? [{ id: 'vote' as const, label: voteOpen ? 'Vote (open)' : 'Vote' }] : []),
     { id: 'people', label: `People (${people.length})` },
+    { id: 'research', label: 'Research' },
   ];
 
   return (
@@ -126,6 +130,7 @@ export function SidePanels({ doc, store, presence, analysis, session, role, auth
           <VotePanel doc={doc} session={session} results={results} nodes={nodes} edges={edges} loops={loopNames}
             author={author} facilitator={facilitator} canVote={canVote} />
         )}
+        {tab === 'research' && <ResearchPanel mapId={mapId} token={token} role={role} />}
         {tab === 'people' && <PeopleList presence={presence} following={following} onFollow={onFollow} onRename={onRename} anonymous={session.anonymous && !facilitator} />}
       </div>
       <p className="workspace__counts" data-testid="map-counts">
