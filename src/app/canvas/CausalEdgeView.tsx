@@ -1,10 +1,11 @@
-import { BaseEdge, EdgeLabelRenderer, useInternalNode, useStore, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, useInternalNode, useStore, type EdgeProps } from '@xyflow/react';
 import { memo, useSyncExternalStore, type MouseEvent } from 'react';
 import type { Polarity } from '../../core/model/types';
 import { useEditor } from '../editor/context';
 import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
 import { linkGeometry, type Box } from '../editor/edge-geometry';
 import { useRemoteMarks } from '../presence/context';
+import { EdgeLabel } from './edge-label-layer';
 import type { CausalEdge } from './flow-store';
 import { NEW_FACTOR_SIZE } from './placement';
 
@@ -87,7 +88,7 @@ function CausalEdgeView({ id, source, target, data, selected, markerEnd }: EdgeP
     <>
       {remote && <path d={geometry.path} className="causal-edge__remote" style={{ stroke: remote }} aria-hidden="true" />}
       <BaseEdge id={id} path={geometry.path} markerEnd={markerEnd} interactionWidth={24} className={`causal-edge causal-edge--${kind}${selected ? ' is-selected' : ''}`} />
-      <EdgeLabelRenderer>
+      <EdgeLabel>
         <button
           type="button"
           className={`edge-polarity edge-polarity--${kind} nodrag nopan${selected ? ' is-selected' : ''}`}
@@ -116,7 +117,7 @@ function CausalEdgeView({ id, source, target, data, selected, markerEnd }: EdgeP
           </span>
         )}
         {selected && canEdit && <EdgeToolbar id={id} polarity={link.polarity} delay={link.delay} x={geometry.middle.x} y={geometry.middle.y} />}
-      </EdgeLabelRenderer>
+      </EdgeLabel>
     </>
   );
 }

@@ -11,6 +11,7 @@ import { Cursors } from '../presence/Cursors';
 import CausalEdgeView from './CausalEdgeView';
 import FactorNodeView from './FactorNodeView';
 import type { CanvasNode, CausalEdge } from './flow-store';
+import { EdgeLabelLayer } from './edge-label-layer';
 import { kindInfo } from './kinds';
 import SectionNodeView from './SectionNodeView';
 
@@ -193,6 +194,7 @@ export function MapCanvas({ presence, onUserMoved }: Props) {
 
   return (
     <div className="canvas" onContextMenu={onContextMenu} onFocus={onFocus} {...longPress()}>
+      <EdgeLabelLayer>
       <ReactFlow<CanvasNode, CausalEdge>
         nodes={snapshot.nodes}
         edges={snapshot.edges}
@@ -254,6 +256,7 @@ export function MapCanvas({ presence, onUserMoved }: Props) {
         <Controls showInteractive={false} />
         <Cursors presence={presence} />
       </ReactFlow>
+      </EdgeLabelLayer>
     </div>
   );
 }

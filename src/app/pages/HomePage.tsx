@@ -95,7 +95,7 @@ export function HomePage() {
         </form>
       </section>
       <section className="card" aria-labelledby="import-map">
-        <h2 id="import-map">Or start from a file</h2>
+        <h2 id="import-map">Import a map from a file</h2>
         <form onSubmit={onImport} className="form">
           <label className="field">
             <span>File</span>
