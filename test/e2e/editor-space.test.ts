@@ -1,27 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtAppDir, launchBrowser } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSuite } from '../helpers/e2e';
 import { factorLabels, factorNode, joinAs, type Person } from '../helpers/people';
-import { createMap, startTestServer, type TestServer } from '../helpers/server';
+import { createMap } from '../helpers/server';
 
-let server: TestServer;
-let browser: Browser;
-const opened: Person[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ staticDir: builtAppDir() });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const person of opened) await person.context.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
+const suite = useBrowserSuite();
 
 async function join(link: string, name: string, options: Parameters<typeof joinAs>[3] = {}): Promise<Person> {
-  const person = await joinAs(browser, link, name, options);
-  opened.push(person);
+  const person = await suite.join(link, name, options);
   return person;
 }
 
@@ -39,7 +25,7 @@ async function viewport(page: Page): Promise<{ x: number; y: number; zoom: numbe
 
 describe('sections, layout and touch', () => {
   it('a section holds the factors in it and moves them with it', async () => {
-    const map = await createMap(server.url, { title: 'Sections' });
+    const map = await createMap(suite.server.url, { title: 'Sections' });
     const sue = await join(map.links.editor, 'Sue');
     const { page } = sue;
     const bar = page.getByTestId('quick-entry');
@@ -93,7 +79,7 @@ describe('sections, layout and touch', () => {
   });
 
   it('automatic layout runs in a worker and one undo puts every factor back', async () => {
-    const map = await createMap(server.url, { template: 'women-services' });
+    const map = await createMap(suite.server.url, { template: 'women-services' });
     const fay = await join(map.links.facilitator, 'Fay');
     const { page } = fay;
     await expect.poll(() => page.getByTestId('factor').count(), { timeout: 20_000 }).toBe(40);
@@ -108,7 +94,7 @@ describe('sections, layout and touch', () => {
   });
 
   it('on a phone: tap selects, long-press opens the menu, two fingers pinch-zoom, one finger pans', async () => {
-    const map = await createMap(server.url, { title: 'Phone' });
+    const map = await createMap(suite.server.url, { title: 'Phone' });
     const pat = await join(map.links.editor, 'Pat', { viewport: { width: 390, height: 844 }, touch: true });
     const { page } = pat;
     await page.getByTestId('quick-entry').fill('Housing -> - Stability');

@@ -1,31 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtAppDir, launchBrowser } from '../helpers/browser';
-import {
-  addFactor, dragLink, factorLabels, factorNode, joinAs, polarities, textViewSentences, type Person,
-} from '../helpers/people';
-import { createMap, startTestServer, type TestServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSuite } from '../helpers/e2e';
+import { addFactor, dragLink, factorLabels, factorNode, polarities, textViewSentences } from '../helpers/people';
+import { createMap } from '../helpers/server';
 
-let server: TestServer;
-let browser: Browser;
-const opened: Person[] = [];
+const suite = useBrowserSuite();
 
-beforeAll(async () => {
-  server = await startTestServer({ staticDir: builtAppDir() });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const person of opened) await person.context.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
-
-async function join(link: string, name: string): Promise<Person> {
-  const person = await joinAs(browser, link, name);
-  opened.push(person);
-  return person;
-}
+const join = (link: string, name: string) => suite.join(link, name);
 
 /** The id of the element that has keyboard focus on the canvas (a factor or a link), or null. */
 function focusedId(page: Page): Promise<string | null> {
@@ -38,7 +19,7 @@ async function factorIdOf(page: Page, label: string): Promise<string> {
 
 describe('the CLD editor', () => {
   it('creates factors and links with the mouse, and changes polarity and delay with one click', async () => {
-    const map = await createMap(server.url, { title: 'Mouse' });
+    const map = await createMap(suite.server.url, { title: 'Mouse' });
     const ann = await join(map.links.editor, 'Ann');
     const { page } = ann;
 
@@ -88,7 +69,7 @@ describe('the CLD editor', () => {
   });
 
   it('does everything with the keyboard alone: create, name, link, polarity, delay, move focus, rename, delete', async () => {
-    const map = await createMap(server.url, { title: 'Keys' });
+    const map = await createMap(suite.server.url, { title: 'Keys' });
     const kim = await join(map.links.editor, 'Kim');
     const { page } = kim;
     const k = page.keyboard;
@@ -158,7 +139,7 @@ describe('the CLD editor', () => {
   });
 
   it('quick entry creates missing factors and the link, and fuzzy-matches existing labels', async () => {
-    const map = await createMap(server.url, { title: 'Quick' });
+    const map = await createMap(suite.server.url, { title: 'Quick' });
     const fay = await join(map.links.facilitator, 'Fay');
     const { page } = fay;
     const bar = page.getByTestId('quick-entry');
@@ -192,8 +173,8 @@ describe('the CLD editor', () => {
   });
 
   it('copies and pastes through the system clipboard, within a map and into another map', async () => {
-    const first = await createMap(server.url, { title: 'Copy from' });
-    const second = await createMap(server.url, { title: 'Paste into' });
+    const first = await createMap(suite.server.url, { title: 'Copy from' });
+    const second = await createMap(suite.server.url, { title: 'Paste into' });
     const cam = await join(first.links.editor, 'Cam');
     const { page } = cam;
     await page.getByTestId('quick-entry').fill('Waiting lists -> - Engagement');
@@ -211,7 +192,7 @@ describe('the CLD editor', () => {
     await expect.poll(() => factorLabels(page)).toEqual(['Engagement', 'Engagement', 'Waiting lists', 'Waiting lists']);
     await expect.poll(() => polarities(page)).toEqual(['−', '−']);
 
-    // Another map, in another tab of the same browser.
+    // Another map, in another tab of the same suite.browser.
     const other = await cam.context.newPage();
     await other.goto(second.links.editor);
     await other.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
@@ -225,13 +206,13 @@ describe('the CLD editor', () => {
     await other.keyboard.press('Control+a');
     await other.keyboard.press('Control+x');
     await expect.poll(() => other.getByTestId('factor').count()).toBe(0);
-    await cam.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await cam.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.server.url });
     expect(await other.evaluate(() => navigator.clipboard.readText())).toBe('Waiting lists -> - Engagement');
     expect(cam.errors).toEqual([]);
   });
 
   it('two people each undo only their own edit', async () => {
-    const map = await createMap(server.url, { title: 'Undo' });
+    const map = await createMap(suite.server.url, { title: 'Undo' });
     const alice = await join(map.links.editor, 'Alice');
     const bob = await join(map.links.editor, 'Bob');
     await addFactor(alice.page, 'From Alice');
@@ -269,7 +250,7 @@ describe('the CLD editor', () => {
 
   it('shows a label or note of HTML as text everywhere, and runs none of it', async () => {
     const evil = '<img src=x onerror=alert(1)>';
-    const map = await createMap(server.url, { title: 'Text only' });
+    const map = await createMap(suite.server.url, { title: 'Text only' });
     const eve = await join(map.links.editor, 'Eve');
     const { page } = eve;
     const dialogs: string[] = [];
@@ -309,7 +290,7 @@ describe('the CLD editor', () => {
   });
 
   it('finds a factor by name or tag and centres it', async () => {
-    const map = await createMap(server.url, { template: 'women-services' });
+    const map = await createMap(suite.server.url, { template: 'women-services' });
     const fin = await join(map.links.viewer, 'Fin');
     const { page } = fin;
     await expect.poll(() => page.getByTestId('factor').count(), { timeout: 20_000 }).toBe(40);

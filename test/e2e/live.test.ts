@@ -1,29 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtAppDir, launchBrowser } from '../helpers/browser';
-import { addFactor, factorLabels, joinAs, waitConnected, type Person } from '../helpers/people';
-import { createMap, startTestServer, type TestServer } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSuite } from '../helpers/e2e';
+import { addFactor, factorLabels, waitConnected } from '../helpers/people';
+import { createMap } from '../helpers/server';
 
-let server: TestServer;
-let browser: Browser;
-const opened: Person[] = [];
+const suite = useBrowserSuite();
 
-beforeAll(async () => {
-  server = await startTestServer({ staticDir: builtAppDir() });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const person of opened) await person.context.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
-
-async function join(link: string, name: string): Promise<Person> {
-  const person = await joinAs(browser, link, name);
-  opened.push(person);
-  return person;
-}
+const join = (link: string, name: string) => suite.join(link, name);
 
 /** React Flow's current zoom, read from the viewport's transform. */
 async function zoomOf(page: Page): Promise<number> {
@@ -43,14 +26,14 @@ async function peopleNames(page: Page): Promise<string[]> {
 
 describe('live together', () => {
   it('shows who is here, with live cursors that vanish when someone leaves', async () => {
-    const map = await createMap(server.url, { template: 'women-services' });
+    const map = await createMap(suite.server.url, { template: 'women-services' });
     const alice = await join(map.links.facilitator, 'Alice');
     const bob = await join(map.links.editor, 'Bob');
     const cara = await join(map.links.viewer, 'Cara');
     for (const person of [alice, bob, cara]) {
       await expect.poll(() => peopleNames(person.page), { timeout: 10_000 }).toEqual(['Alice', 'Bob', 'Cara']);
     }
-    // Roles come from the links, vouched for by the server.
+    // Roles come from the links, vouched for by the suite.server.
     await expect.poll(() => bob.page.locator('.person', { hasText: 'Cara' }).locator('.person__meta').textContent()).toContain('viewer');
     await expect.poll(() => bob.page.locator('.person', { hasText: 'Alice' }).locator('.person__meta').textContent()).toContain('facilitator');
 
@@ -77,7 +60,7 @@ describe('live together', () => {
   });
 
   it('following a person and presenting move the followers\' views; panning steps out', async () => {
-    const map = await createMap(server.url, { template: 'women-services' });
+    const map = await createMap(suite.server.url, { template: 'women-services' });
     const fac = await join(map.links.facilitator, 'Fay');
     const bob = await join(map.links.editor, 'Bob');
     const cara = await join(map.links.editor, 'Cara');
@@ -126,7 +109,7 @@ describe('live together', () => {
   });
 
   it('an offline person and the others all edit; on reconnect everyone converges with nothing lost', async () => {
-    const map = await createMap(server.url, { title: 'Shaky Wi-Fi' });
+    const map = await createMap(suite.server.url, { title: 'Shaky Wi-Fi' });
     const alice = await join(map.links.editor, 'Alice');
     const bob = await join(map.links.editor, 'Bob');
     const cara = await join(map.links.editor, 'Cara');
@@ -156,13 +139,13 @@ describe('live together', () => {
     }
     await expect.poll(async () => Number(await cara.page.getByTestId('connection-state').getAttribute('data-unsent'))).toBe(0);
     // And the server holds it all.
-    const exported = await (await fetch(`${server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`)).json() as { nodes: { label: string }[] };
+    const exported = await (await fetch(`${suite.server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`)).json() as { nodes: { label: string }[] };
     expect(exported.nodes.map((n) => n.label).sort()).toEqual(expected);
     for (const person of [alice, bob, cara]) expect(person.errors).toEqual([]);
   });
 
   it('a reload while offline keeps the offline edits, which reach the others later', async () => {
-    const map = await createMap(server.url, { title: 'Reload offline' });
+    const map = await createMap(suite.server.url, { title: 'Reload offline' });
     const alice = await join(map.links.editor, 'Alice');
     const dan = await join(map.links.editor, 'Dan');
     // The service worker must hold the app shell before the network goes.
@@ -183,7 +166,7 @@ describe('live together', () => {
   });
 
   it('two tabs of one browser share the map', async () => {
-    const map = await createMap(server.url, { title: 'Two tabs' });
+    const map = await createMap(suite.server.url, { title: 'Two tabs' });
     const eve = await join(map.links.editor, 'Eve');
     const second = await eve.context.newPage();
     await second.goto(map.links.editor);
@@ -197,18 +180,18 @@ describe('live together', () => {
   });
 
   it('a copy of a map deleted on the server is never merged back; it can be kept as a new map', async () => {
-    const map = await createMap(server.url, { title: 'Doomed' });
+    const map = await createMap(suite.server.url, { title: 'Doomed' });
     const gil = await join(map.links.editor, 'Gil');
     await addFactor(gil.page, 'Worth keeping');
     await gil.context.setOffline(true);
     await expect.poll(() => gil.page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('offline');
     await addFactor(gil.page, 'Written after deletion');
 
-    const deleted = await fetch(`${server.url}/api/maps/${map.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${map.tokens.facilitator}` } });
+    const deleted = await fetch(`${suite.server.url}/api/maps/${map.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${map.tokens.facilitator}` } });
     expect(deleted.status).toBe(204);
     await gil.context.setOffline(false);
     await expect.poll(() => gil.page.getByRole('alert').first().textContent(), { timeout: 15_000 }).toContain('no longer on the server');
-    const gone = await fetch(`${server.url}/api/maps/${map.id}?token=${map.tokens.editor}`);
+    const gone = await fetch(`${suite.server.url}/api/maps/${map.id}?token=${map.tokens.editor}`);
     expect(gone.status).toBe(404);
 
     await gil.page.getByTestId('keep-copy').click();

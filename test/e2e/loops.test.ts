@@ -1,23 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtAppDir, launchBrowser } from '../helpers/browser';
-import { addFactor, joinAs, type Person } from '../helpers/people';
-import { createMap, startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSuite } from '../helpers/e2e';
+import { addFactor, type Person } from '../helpers/people';
+import { createMap } from '../helpers/server';
 
-let server: TestServer;
-let browser: Browser;
-const opened: Person[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ staticDir: builtAppDir() });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const person of opened) await person.context.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
+const suite = useBrowserSuite();
 
 async function quickEntry(person: Person, line: string): Promise<void> {
   await person.page.getByTestId('quick-entry').fill(line);
@@ -26,9 +12,8 @@ async function quickEntry(person: Person, line: string): Promise<void> {
 
 describe('loops in the browser', () => {
   it('draw a loop: the drawer is told, it is listed with its polarity, and selecting it highlights it', async () => {
-    const map = await createMap(server.url, { title: 'Loops' });
-    const fay = await joinAs(browser, map.links.facilitator, 'Fay');
-    opened.push(fay);
+    const map = await createMap(suite.server.url, { title: 'Loops' });
+    const fay = await suite.join(map.links.facilitator, 'Fay');
     const page = fay.page;
     await addFactor(page, 'Bystander');
     await quickEntry(fay, 'Short-term funding -> + Staff turnover');
@@ -56,7 +41,7 @@ describe('loops in the browser', () => {
     await page.getByTestId('loop-title').fill('The churn trap');
     await page.getByTestId('loop-title').press('Enter');
     await expect.poll(() => loop.locator('.loop__name').textContent()).toBe('The churn trap');
-    const exported = (await (await fetch(`${server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`)).json()) as { loops: { name?: string; polarity: string }[] };
+    const exported = (await (await fetch(`${suite.server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`)).json()) as { loops: { name?: string; polarity: string }[] };
     expect(exported.loops).toEqual([expect.objectContaining({ name: 'The churn trap', polarity: 'B' })]);
 
     await page.getByRole('button', { name: 'Show whole map' }).click();
@@ -65,9 +50,8 @@ describe('loops in the browser', () => {
   });
 
   it('the example map lists exactly 40 loops, 28 reinforcing and 12 balancing, and filters them', async () => {
-    const map = await createMap(server.url, { template: 'women-services' });
-    const viewer = await joinAs(browser, map.links.viewer, 'Vic');
-    opened.push(viewer);
+    const map = await createMap(suite.server.url, { template: 'women-services' });
+    const viewer = await suite.join(map.links.viewer, 'Vic');
     await viewer.page.getByTestId('tab-loops').click();
     await expect.poll(() => viewer.page.getByTestId('loop-count').textContent(), { timeout: 15_000 }).toBe('40 loops: 28 reinforcing, 12 balancing');
     await expect.poll(() => viewer.page.getByTestId('loop').count()).toBe(40);
@@ -78,12 +62,11 @@ describe('loops in the browser', () => {
   });
 
   it('explores causes and effects, paths, structure (with its caveat) and leverage points on the example map', async () => {
-    const map = await createMap(server.url, { template: 'women-services' });
-    const res = await fetch(`${server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`);
+    const map = await createMap(suite.server.url, { template: 'women-services' });
+    const res = await fetch(`${suite.server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`);
     const file = (await res.json()) as { nodes: { id: string; label: string; kind: string; leverage: unknown }[]; edges: { source: string; target: string }[] };
     const expectedEffects = new Set(file.edges.filter((e) => e.source === 'short_term_funding' && e.target !== 'short_term_funding').map((e) => e.target));
-    const eve = await joinAs(browser, map.links.viewer, 'Eve');
-    opened.push(eve);
+    const eve = await suite.join(map.links.viewer, 'Eve');
     const page = eve.page;
     await page.locator('[data-factor-id="short_term_funding"]').click();
     await page.getByTestId('tab-explore').click();

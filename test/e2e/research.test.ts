@@ -1,31 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtAppDir, launchBrowser } from '../helpers/browser';
-import { joinAs, type Person } from '../helpers/people';
-import { createMap, startTestServer, tempDataDir, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSuite } from '../helpers/e2e';
+import { createMap, tempDataDir } from '../helpers/server';
 
-let server: TestServer;
-let browser: Browser;
-const opened: Person[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ staticDir: builtAppDir() });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const person of opened) await person.context.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
+const suite = useBrowserSuite();
 
 describe('research screens', () => {
   it('downloads, snapshots compared with now and opened read-only, and a history slider', async () => {
-    const map = await createMap(server.url, { template: 'women-services' });
-    const fay = await joinAs(browser, map.links.facilitator, 'Fay');
-    opened.push(fay);
+    const map = await createMap(suite.server.url, { template: 'women-services' });
+    const fay = await suite.join(map.links.facilitator, 'Fay');
     const page = fay.page;
     await page.getByTestId('tab-research').click();
 
@@ -51,7 +35,7 @@ describe('research screens', () => {
 
     // Open read-only: the snapshot as a picture, shown (not downloaded), without the change.
     const href = (await page.getByTestId('snapshot-open').first().getAttribute('href'))!;
-    const shown = await page.request.get(new URL(href, server.url).href);
+    const shown = await page.request.get(new URL(href, suite.server.url).href);
     expect(shown.headers()['content-type']).toMatch(/image\/svg\+xml/);
     expect(shown.headers()['content-disposition']).toMatch(/^inline/);
     const svg = await shown.text();
@@ -68,13 +52,13 @@ describe('research screens', () => {
   });
 
   it('imports a file from the home page as a new map', async () => {
-    const source = await createMap(server.url, { template: 'women-services' });
-    const gexf = await (await fetch(`${server.url}/api/maps/${source.id}/export?format=gexf&token=${source.tokens.viewer}`)).text();
+    const source = await createMap(suite.server.url, { template: 'women-services' });
+    const gexf = await (await fetch(`${suite.server.url}/api/maps/${source.id}/export?format=gexf&token=${source.tokens.viewer}`)).text();
     const file = path.join(tempDataDir(), 'network.gexf');
     fs.writeFileSync(file, gexf);
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     await page.getByTestId('import-file').setInputFiles(file);
     await expect.poll(() => page.getByTestId('import-format').inputValue()).toBe('gexf');
     await page.getByTestId('import-submit').click();

@@ -1,27 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtAppDir, launchBrowser } from '../helpers/browser';
-import { addFactor, joinAs } from '../helpers/people';
-import { createMap, startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSuite } from '../helpers/e2e';
+import { addFactor } from '../helpers/people';
+import { createMap } from '../helpers/server';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ staticDir: builtAppDir() });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = useBrowserSuite();
 
 describe('browser shell', () => {
   it('creates a map from the home page and opens it as facilitator', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     await page.getByLabel('Title').fill('Our area <b>map</b>');
     await page.getByLabel('Start from').selectOption('women-services');
     await page.getByRole('button', { name: 'Create map' }).click();
@@ -32,16 +20,16 @@ describe('browser shell', () => {
     // Labels are text, never HTML.
     await expect.poll(() => page.locator('.topbar__title').textContent()).toBe('Our area <b>map</b>');
     await expect.poll(() => page.locator('.pill--role').textContent()).toBe('Facilitator');
-    // The home page lists the map as a recent map of this browser.
-    await page.goto(server.url);
+    // The home page lists the map as a recent map of this suite.browser.
+    await page.goto(suite.server.url);
     await expect.poll(() => page.locator('.recent a').first().textContent()).toBe('Our area <b>map</b>');
     await context.close();
   });
 
   it('two people on the same link: a factor and a link added in one appear in the other', async () => {
-    const map = await createMap(server.url, { title: 'Shared' });
-    const alicePerson = await joinAs(browser, map.links.editor, 'Alice');
-    const bobPerson = await joinAs(browser, map.links.editor, 'Bob');
+    const map = await createMap(suite.server.url, { title: 'Shared' });
+    const alicePerson = await suite.join(map.links.editor, 'Alice');
+    const bobPerson = await suite.join(map.links.editor, 'Bob');
     const alice = alicePerson.page;
     const bob = bobPerson.page;
 
@@ -69,8 +57,8 @@ describe('browser shell', () => {
   });
 
   it('a viewer sees the map but cannot add to it', async () => {
-    const map = await createMap(server.url, { template: 'women-services' });
-    const { page: viewer } = await joinAs(browser, map.links.viewer, 'Val');
+    const map = await createMap(suite.server.url, { template: 'women-services' });
+    const { page: viewer } = await suite.join(map.links.viewer, 'Val');
     await expect.poll(() => viewer.getByTestId('factor').count(), { timeout: 20_000 }).toBe(40);
     await expect.poll(() => viewer.locator('.pill--role').textContent()).toBe('View only');
     expect(await viewer.getByTestId('add-factor').count()).toBe(0);
@@ -78,10 +66,10 @@ describe('browser shell', () => {
   });
 
   it('a link with a wrong token says so in words', async () => {
-    const map = await createMap(server.url);
-    const context = await browser.newContext();
+    const map = await createMap(suite.server.url);
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/map/${map.id}#token=not-the-token`);
+    await page.goto(`${suite.server.url}/map/${map.id}#token=not-the-token`);
     await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 20_000 }).toContain('not valid');
     await context.close();
   });

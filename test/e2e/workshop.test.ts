@@ -1,29 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtAppDir, launchBrowser } from '../helpers/browser';
-import { addFactor, factorLabels, joinAs, type Person } from '../helpers/people';
-import { createMap, startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSuite } from '../helpers/e2e';
+import { addFactor, factorLabels, type Person } from '../helpers/people';
+import { createMap } from '../helpers/server';
 
-let server: TestServer;
-let browser: Browser;
-const opened: Person[] = [];
+const suite = useBrowserSuite();
 
-beforeAll(async () => {
-  server = await startTestServer({ staticDir: builtAppDir() });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const person of opened) await person.context.close().catch(() => {});
-  await browser?.close();
-  await server?.close();
-});
-
-async function join(link: string, name: string): Promise<Person> {
-  const person = await joinAs(browser, link, name);
-  opened.push(person);
-  return person;
-}
+const join = (link: string, name: string) => suite.join(link, name);
 
 async function openControls(fac: Person): Promise<void> {
   const details = fac.page.locator('.workshop-bar__controls');
@@ -32,7 +14,7 @@ async function openControls(fac: Person): Promise<void> {
 
 describe('running a workshop', () => {
   it('a facilitator and two participants: phases, lock, a dot vote, and a replaced link', async () => {
-    const map = await createMap(server.url, { title: 'Workshop' });
+    const map = await createMap(suite.server.url, { title: 'Workshop' });
     const fac = await join(map.links.facilitator, 'Fay');
     const ann = await join(map.links.editor, 'Ann');
     const ben = await join(map.links.editor, 'Ben');
@@ -76,7 +58,7 @@ describe('running a workshop', () => {
     await openControls(fac);
     await fac.page.getByTestId('vote-close').click();
     await expect.poll(() => ann.page.getByTestId('vote-results').locator('.vote-row').first().textContent(), { timeout: 10_000 }).toBe('Staff turnover2');
-    const exported = await (await fetch(`${server.url}/api/maps/${map.id}/history?token=${map.tokens.viewer}`)).json() as { entries: { changes: { kind: string }[] }[] };
+    const exported = await (await fetch(`${suite.server.url}/api/maps/${map.id}/history?token=${map.tokens.viewer}`)).json() as { entries: { changes: { kind: string }[] }[] };
     expect(exported.entries.some((e) => e.changes.some((c) => c.kind === 'vote result'))).toBe(true);
     // The result shows as a badge on the canvas.
     await expect.poll(() => fac.page.locator('.react-flow__node', { hasText: 'Staff turnover' }).first().getAttribute('aria-label')).toMatch(/2 dots/);
