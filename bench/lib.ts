@@ -113,17 +113,8 @@ export function yesNo(ok: boolean): string {
   return ok ? 'yes' : 'no';
 }
 
-/** A seeded PRNG (mulberry32): the benchmark maps are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The tests' seeded PRNG (mulberry32): the benchmark maps are the same on every run. */
+export { prng as rng } from '../test/helpers/prng';
 
 // ---------------------------------------------------------------------------
 // Processes
