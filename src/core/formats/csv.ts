@@ -217,6 +217,18 @@ function parseTime(value: string | undefined): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
+/** The columns factors and links share: note, tags, leverage, evidence and provenance. */
+function sharedColumns(row: CsvRow, where: string) {
+  return {
+    note: pick(row, COL.note),
+    tags: splitTags(pick(row, COL.tags)),
+    leverage: parseLeverage(row, where),
+    evidence: parseEvidence(row, where),
+    createdBy: pick(row, COL.createdBy),
+    createdAt: parseTime(pick(row, COL.createdAt)),
+  };
+}
+
 /**
  * Imports a link list (`source,target,polarity[,delay,note]`; headers in any
  * case, `from`/`to` accepted) and, optionally, a factor list
@@ -254,12 +266,7 @@ export function importCsvFiles(files: { links: ImportInput; factors?: ImportInpu
         kind,
         x: parseNumber(pick(row, COL.x), where, 'x'),
         y: parseNumber(pick(row, COL.y), where, 'y'),
-        note: pick(row, COL.note),
-        tags: splitTags(pick(row, COL.tags)),
-        leverage: parseLeverage(row, where),
-        evidence: parseEvidence(row, where),
-        createdBy: pick(row, COL.createdBy),
-        createdAt: parseTime(pick(row, COL.createdAt)),
+        ...sharedColumns(row, where),
       }, where);
       if (sourceId !== undefined) byKey.set(sourceId, id);
       if (!byLabel.has(label)) byLabel.set(label, id);
@@ -308,12 +315,7 @@ export function importCsvFiles(files: { links: ImportInput; factors?: ImportInpu
       delay,
       strength,
       confidence,
-      note: pick(row, COL.note),
-      tags: splitTags(pick(row, COL.tags)),
-      leverage: parseLeverage(row, where),
-      evidence: parseEvidence(row, where),
-      createdBy: pick(row, COL.createdBy),
-      createdAt: parseTime(pick(row, COL.createdAt)),
+      ...sharedColumns(row, where),
     }, where);
   }
   return draft.finish(title);
