@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { exportMapJson, type CausewayJson } from '../src/core/formats/json';
-import { newId, readMap, readSession, sessionMap } from '../src/core/model';
+import { newId, readShownMap, readSession, sessionMap } from '../src/core/model';
 import { analyseLoops } from './loops';
 import type { SnapshotRecord, Store } from './store/types';
 
@@ -16,7 +16,7 @@ export function contentHash(json: CausewayJson): string {
 
 /** Stores an immutable copy of the map as it is now: its Yjs state and its JSON export. */
 export async function takeSnapshot(store: Store, mapId: string, doc: Y.Doc, name: string, createdBy: string, now = Date.now()): Promise<SnapshotRecord> {
-  const json = exportMapJson(doc, { loops: analyseLoops(readMap(doc)), now: new Date(now) });
+  const json = exportMapJson(doc, { loops: analyseLoops(readShownMap(doc)), now: new Date(now) });
   const record: SnapshotRecord = { id: newId(16), mapId, name, createdAt: now, sha256: contentHash(json), createdBy };
   await store.createSnapshot(record, Y.encodeStateAsUpdate(doc), JSON.stringify(json));
   return record;

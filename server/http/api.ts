@@ -10,7 +10,7 @@ import { diffMaps } from '../../src/core/analysis/compare';
 import { historyCsv, readHistory, stateAt } from '../history';
 import { applyMerge, createBreakout, mergePlan } from '../breakouts';
 import { snapshotDoc, takeSnapshot } from '../snapshots';
-import { initMap, readMap, LIMITS } from '../../src/core/model';
+import { initMap, readShownMap, LIMITS } from '../../src/core/model';
 import { MAP_ID_PATTERN, ROLES, hashToken, hashTokens, newMapId, newTokens, roleForToken, type Role, type Tokens } from '../auth';
 import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config';
@@ -186,7 +186,7 @@ async function deleteMap(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
 async function describeMap(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL, mapId: string): Promise<void> {
   const { map, role } = await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
   const counts = await withDoc(ctx, mapId, (doc) => {
-    const content = readMap(doc);
+    const content = readShownMap(doc);
     const loops = analyseLoops(content);
     return { title: content.meta.title || map.title, nodes: content.nodes.length, edges: content.edges.length, loops: loops.loops.length, loopsComplete: loops.complete };
   });
@@ -195,7 +195,7 @@ async function describeMap(ctx: ApiContext, req: IncomingMessage, res: ServerRes
 
 /** Renders a document in any export format and sends it as a download. */
 export async function sendExport(res: ServerResponse, doc: Y.Doc, format: ExportFormat, file: (typeof CSV_FILES)[number] | undefined, inline = false): Promise<void> {
-  const input = exportInputFromDoc(doc, analyseLoops(readMap(doc)));
+  const input = exportInputFromDoc(doc, analyseLoops(readShownMap(doc)));
   const result = await renderExport(format, input, file ? { csvFile: file } : {});
   sendFile(res, result.body, result.contentType, result.filename, inline && (format === 'svg' || format === 'png'));
 }
@@ -282,7 +282,7 @@ async function compare(ctx: ApiContext, req: IncomingMessage, res: ServerRespons
   await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
   const version = async (id: string): Promise<CausewayJson> => {
     if (id !== 'now') return JSON.parse((await loadSnapshot(ctx, mapId, id)).exportJson) as CausewayJson;
-    return withDoc(ctx, mapId, (doc) => exportMapJson(doc, { loops: analyseLoops(readMap(doc)) }));
+    return withDoc(ctx, mapId, (doc) => exportMapJson(doc, { loops: analyseLoops(readShownMap(doc)) }));
   };
   const [before, after] = [await version(query.data.from), await version(query.data.to)];
   sendJson(res, 200, { from: query.data.from, to: query.data.to, ...diffMaps(before, after) });

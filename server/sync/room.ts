@@ -2,7 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { migrateDoc } from '../../src/core/model/migrations';
 import { refusal } from '../../src/core/model/policy';
-import { SESSION, VOTES, VOTE_RESULTS, COMMENTS } from '../../src/core/model/workshop';
+import { SESSION, VOTES, VOTE_RESULTS, COMMENTS, WITHDRAWALS } from '../../src/core/model/workshop';
 import { EDGES, LOOP_NAMES, META, NODES, SECTIONS } from '../../src/core/model/schema';
 import { changesOf } from './guard';
 import type { Role } from '../auth';
@@ -28,7 +28,7 @@ export interface Peer {
 const LOAD_ORIGIN = Symbol('load');
 /** Origin of a peer's update while it is applied, so the guard can undo exactly that. */
 const PEER_APPLY = Symbol('peer-apply');
-const GUARDED_ROOTS = [META, NODES, EDGES, SECTIONS, LOOP_NAMES, SESSION, VOTES, VOTE_RESULTS, COMMENTS];
+const GUARDED_ROOTS = [META, NODES, EDGES, SECTIONS, LOOP_NAMES, SESSION, VOTES, VOTE_RESULTS, COMMENTS, WITHDRAWALS];
 
 /** A peer's update being applied: the updates it caused, and whether the policy refused it. */
 interface Applying {

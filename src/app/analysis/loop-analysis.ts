@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import { compareLoops, type Loop, type LoopCaps, type LoopStopReason } from '../../core/analysis/loops';
 import { readEdges, readNodes } from '../../core/model/read';
 import { edgesMap, nodesMap } from '../../core/model/schema';
+import { linkShown, moderatedIds, sessionMap, withdrawalsMap } from '../../core/model/workshop';
 import type { FromWorker, ToWorker } from './loop-protocol';
 
 export interface LoopState {
@@ -29,6 +30,8 @@ export class LoopAnalysis {
   private pending: Loop[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly doneListeners = new Set<(loops: Loop[]) => void>();
+  /** Hidden and withdrawn elements, as a key: loops through them are not shown. */
+  private moderatedKey = '';
 
   constructor(private readonly doc: Y.Doc, private readonly caps: LoopCaps = BROWSER_LOOP_CAPS) {
     this.worker = new Worker(new URL('./loop-worker.ts', import.meta.url), { type: 'module', name: 'causeway-loops' });
@@ -36,6 +39,9 @@ export class LoopAnalysis {
     this.worker.onerror = (event) => this.update({ running: false, error: event.message || 'The loop search stopped unexpectedly.' });
     nodesMap(doc).observeDeep(this.schedule);
     edgesMap(doc).observeDeep(this.schedule);
+    sessionMap(doc).observeDeep(this.onModeration);
+    withdrawalsMap(doc).observe(this.onModeration);
+    this.moderatedKey = [...moderatedIds(doc)].sort().join(',');
     this.run();
   }
 
@@ -62,10 +68,21 @@ export class LoopAnalysis {
     this.timer = setTimeout(() => this.run(), DEBOUNCE_MS);
   };
 
+  /** The session changes often (timer, phase); only a change in what is hidden needs a new search. */
+  private readonly onModeration = (): void => {
+    const key = [...moderatedIds(this.doc)].sort().join(',');
+    if (key === this.moderatedKey) return;
+    this.moderatedKey = key;
+    this.schedule();
+  };
+
   private run(): void {
     this.timer = null;
-    const nodes = readNodes(this.doc).map((n) => ({ id: n.id }));
-    const edges = readEdges(this.doc).map((e) => ({ id: e.id, source: e.source, target: e.target, polarity: e.polarity, delay: e.delay }));
+    const moderated = moderatedIds(this.doc);
+    const nodes = readNodes(this.doc).filter((n) => !moderated.has(n.id)).map((n) => ({ id: n.id }));
+    const edges = readEdges(this.doc)
+      .filter((e) => linkShown(e, moderated))
+      .map((e) => ({ id: e.id, source: e.source, target: e.target, polarity: e.polarity, delay: e.delay }));
     this.runId++;
     this.pending = [];
     this.update({ running: true, error: null });
@@ -93,6 +110,8 @@ export class LoopAnalysis {
     if (this.timer) clearTimeout(this.timer);
     nodesMap(this.doc).unobserveDeep(this.schedule);
     edgesMap(this.doc).unobserveDeep(this.schedule);
+    sessionMap(this.doc).unobserveDeep(this.onModeration);
+    withdrawalsMap(this.doc).unobserve(this.onModeration);
     this.worker.terminate();
     this.listeners.clear();
     this.doneListeners.clear();

@@ -18,10 +18,11 @@ export function TextView() {
   const readOnly = !editor.canEdit;
   const listId = useId();
   const factors = useMemo(
-    () => snapshot.factors.map((n) => n.data.factor).sort((a, b) => labelText(a.label).localeCompare(labelText(b.label))),
+    // Hidden or withdrawn contributions are not read out either.
+    () => snapshot.factors.filter((n) => !n.hidden).map((n) => n.data.factor).sort((a, b) => labelText(a.label).localeCompare(labelText(b.label))),
     [snapshot.factors],
   );
-  const links = useMemo(() => snapshot.edges.map((e) => e.data!.link), [snapshot.edges]);
+  const links = useMemo(() => snapshot.edges.filter((e) => !e.hidden).map((e) => e.data!.link), [snapshot.edges]);
   const [newFactor, setNewFactor] = useState('');
   const add = (event: FormEvent) => {
     event.preventDefault();

@@ -13,7 +13,8 @@ import type { FlowStore } from '../canvas/flow-store';
 import { Inspector } from '../editor/Inspector';
 import { PeopleList } from '../presence/PeopleList';
 import { CommentsPanel, unreadCount } from '../workshop/CommentsPanel';
-import { useComments, useVoteResults } from '../workshop/hooks';
+import { useComments, useVoteResults, useWithdrawals } from '../workshop/hooks';
+import { ModerationPanel } from '../workshop/ModerationPanel';
 import { VotePanel } from '../workshop/VotePanel';
 
 type Tab = 'details' | 'loops' | 'explore' | 'vote' | 'people' | 'research';
@@ -47,6 +48,7 @@ export function SidePanels({ mapId, token, doc, store, presence, analysis, sessi
   const people = useSyncExternalStore(presence.subscribe, presence.getPeople);
   const comments = useComments(doc);
   const results = useVoteResults(doc);
+  const withdrawals = useWithdrawals(doc);
   const facilitator = role === 'facilitator';
   const allowed = allowedNow(session);
   const canComment = role !== null && role !== 'viewer' && (facilitator || allowed.has('comment'));
@@ -80,12 +82,16 @@ export function SidePanels({ mapId, token, doc, store, presence, analysis, sessi
   useEffect(() => {
     const last = results.at(-1);
     const votes = new Map<string, number>(last ? Object.entries(last.totals) : []);
-    store.setOverlay({ votes, hidden: new Set(session.hidden), showHidden: facilitator });
-  }, [store, results, session.hidden, facilitator]);
+    store.setOverlay({ votes, hidden: new Set([...session.hidden, ...withdrawals.keys()]), showHidden: facilitator });
+  }, [store, results, session.hidden, withdrawals, facilitator]);
 
   const selected = [...snapshot.factors.filter((n) => n.selected).map((n) => ({ id: n.id, label: n.data.factor.label })),
     ...snapshot.edges.filter((e) => e.selected).map((e) => ({ id: e.id, label: `${store.labelOf(e.source)} → ${store.labelOf(e.target)}` }))];
   const single = selected.length === 1 ? selected[0]! : null;
+  const describeElement = (id: string): string => {
+    const link = store.link(id);
+    return link ? `${store.labelOf(link.source)} → ${store.labelOf(link.target)}` : store.labelOf(id) || 'a factor';
+  };
   const selectedFactor = snapshot.factors.find((n) => n.selected)?.id ?? null;
   const voteOpen = session.vote?.open === true;
   const unread = single ? unreadCount(comments, single.id, author) : 0;
@@ -116,6 +122,8 @@ export function SidePanels({ mapId, token, doc, store, presence, analysis, sessi
               <CommentsPanel doc={doc} target={single} comments={comments} hidden={session.hidden} anonymous={session.anonymous}
                 author={author} displayName={presence.self?.user.name ?? 'Guest'} facilitator={facilitator} canComment={canComment} />
             )}
+            <ModerationPanel doc={doc} selected={single} hidden={session.hidden} withdrawals={withdrawals} author={author}
+              facilitator={facilitator} canContribute={role === 'editor' || facilitator} describe={describeElement} />
           </>
         )}
         {tab === 'loops' && analysis && (
@@ -134,7 +142,7 @@ export function SidePanels({ mapId, token, doc, store, presence, analysis, sessi
         {tab === 'people' && <PeopleList presence={presence} following={following} onFollow={onFollow} onRename={onRename} anonymous={session.anonymous && !facilitator} />}
       </div>
       <p className="workspace__counts" data-testid="map-counts">
-        {snapshot.factors.length} factors · {snapshot.edges.length} links
+        {snapshot.factors.filter((n) => !n.hidden).length} factors · {snapshot.edges.filter((e) => !e.hidden).length} links
       </p>
     </aside>
   );

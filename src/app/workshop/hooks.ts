@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
-import { COMMENTS, SESSION, VOTES, VOTE_RESULTS, readComments, readSession, readVoteResults, type CommentRecord, type SessionState, type VoteResult } from '../../core/model/workshop';
+import { COMMENTS, SESSION, VOTES, VOTE_RESULTS, WITHDRAWALS, readComments, readSession, readVoteResults, readWithdrawals, type CommentRecord, type SessionState, type VoteResult } from '../../core/model/workshop';
 
 /** Re-renders when a root map (or anything inside it) changes; `read` must return a stable snapshot. */
 function useRoot<T>(doc: Y.Doc, root: string, read: () => T): T {
@@ -21,6 +21,11 @@ export function useSession(doc: Y.Doc): SessionState {
 
 export function useComments(doc: Y.Doc): CommentRecord[] {
   return useRoot(doc, COMMENTS, () => readComments(doc));
+}
+
+/** Factors and links withdrawn by their authors: id → author. */
+export function useWithdrawals(doc: Y.Doc): Map<string, string> {
+  return useRoot(doc, WITHDRAWALS, () => readWithdrawals(doc));
 }
 
 export function useVoteResults(doc: Y.Doc): VoteResult[] {

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import {
   CONFIDENCES, EDGE_FIELDS, EVIDENCE_TYPES, LIMITS, NODE_FIELDS, NODE_KINDS, POLARITIES,
-  edgesMap, loopNamesMap, metaMap, nodesMap, readMap, sectionsMap,
+  edgesMap, loopNamesMap, metaMap, nodesMap, readShownMap, sectionsMap,
   type MapEdge, type MapNode, type MapSection,
 } from '../model';
 import type { ExportInput } from './types';
@@ -87,7 +87,8 @@ function byId(a: { id: string }, b: { id: string }): number {
  * complete rather than claiming a map has no loops.
  */
 export function exportInputFromDoc(doc: Y.Doc, loops?: LoopExport, now?: Date): ExportInput {
-  const map = readMap(doc);
+  // Exports hold what participants see: nothing hidden by the facilitator or withdrawn by its author.
+  const map = readShownMap(doc);
   const input: ExportInput = {
     title: map.meta.title,
     nodes: map.nodes,

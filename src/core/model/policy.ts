@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { EDGES, LOOP_NAMES, NODES, SECTIONS } from './schema';
 import {
-  COMMENTS, COMMENT_MAX, VOTES, allowedNow, readSession, votesMap,
+  COMMENTS, COMMENT_MAX, VOTES, WITHDRAWALS, allowedNow, creatorOf, readSession, votesMap, withdrawalsMap,
   type Permission, type SessionState,
 } from './workshop';
 
@@ -43,6 +43,7 @@ export const REFUSALS = {
   badVote: 'A vote must be a whole number of dots on something that exists.',
   otherComment: 'You can only change your own comments.',
   badComment: `A comment needs its target, your name and at most ${COMMENT_MAX} characters.`,
+  otherContribution: 'You can only withdraw what you added yourself.',
 } as const;
 
 const PERMISSION_TEXT: Record<Permission, string> = {
@@ -69,6 +70,7 @@ export function refusal(doc: Y.Doc, actor: Actor, changes: readonly Change[]): s
       checkedBallots.add(key);
       reason = voteRefusal(doc, state, actor, change, need);
     } else if (change.root === COMMENTS) reason = commentRefusal(doc, actor, change, need);
+    else if (change.root === WITHDRAWALS) reason = withdrawalRefusal(doc, actor, change);
     else reason = REFUSALS.facilitatorOnly;
     if (reason) return reason;
   }
@@ -116,4 +118,16 @@ function commentRefusal(doc: Y.Doc, actor: Actor, change: Change, need: (p: Perm
   const text = entry.get('text');
   if (typeof text !== 'string' || text.length > COMMENT_MAX || typeof entry.get('target') !== 'string') return REFUSALS.badComment;
   return null;
+}
+
+/**
+ * Withdrawing (or restoring) one's own factor or link: in any phase and on a
+ * locked map, but only for elements the actor created, in their own name.
+ */
+function withdrawalRefusal(doc: Y.Doc, actor: Actor, change: Change): string | null {
+  const [id, below] = change.path;
+  if (id === undefined || below !== undefined) return REFUSALS.otherContribution;
+  if (creatorOf(doc, id) !== actor.author) return REFUSALS.otherContribution;
+  if (change.deleted) return null;
+  return withdrawalsMap(doc).get(id) === actor.author ? null : REFUSALS.otherContribution;
 }

@@ -1,6 +1,9 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { newId } from './ids';
+import { readMap } from './read';
+import { EDGES, NODES } from './schema';
+import type { MapSnapshot } from './types';
 import { ModelError, type OpContext } from './ops';
 
 /**
@@ -13,6 +16,8 @@ export const SESSION = 'session';
 export const VOTES = 'votes';
 export const VOTE_RESULTS = 'voteResults';
 export const COMMENTS = 'comments';
+/** Element id → author id: factors and links their own author has withdrawn. */
+export const WITHDRAWALS = 'withdrawals';
 
 /** What a phase lets participants do. The facilitator can always do everything. */
 export const PERMISSIONS = ['add', 'edit', 'vote', 'comment'] as const;
@@ -80,6 +85,10 @@ export function voteResultsMap(doc: Y.Doc): Y.Map<unknown> {
 
 export function commentsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return doc.getMap(COMMENTS);
+}
+
+export function withdrawalsMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(WITHDRAWALS);
 }
 
 const phaseSchema = z.object({
@@ -383,4 +392,67 @@ export function readComments(doc: Y.Doc): CommentRecord[] {
     });
   }
   return out.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+}
+
+// ---- Withdrawing a contribution ----------------------------------------------
+
+/** Who created a factor or link (its pseudonymous author id), or null when there is no such element. */
+export function creatorOf(doc: Y.Doc, elementId: string): string | null {
+  const entry = doc.getMap(NODES).get(elementId) ?? doc.getMap(EDGES).get(elementId);
+  if (!(entry instanceof Y.Map)) return null;
+  const createdBy = entry.get('createdBy');
+  return typeof createdBy === 'string' ? createdBy : '';
+}
+
+/**
+ * A participant takes back a factor or link they added: it disappears for
+ * everyone and from exports, but stays in the document (and its history) so
+ * that they can change their mind. Allowed in every phase, even on a locked
+ * map: consent does not wait for the facilitator.
+ */
+export function withdrawContribution(doc: Y.Doc, elementId: string, ctx: OpContext = {}): void {
+  const author = ctx.author ?? '';
+  const creator = creatorOf(doc, elementId);
+  if (creator === null) throw new ModelError('There is no such factor or link.');
+  if (!author || creator !== author) throw new ModelError('You can only withdraw what you added yourself.');
+  transact(doc, ctx, () => withdrawalsMap(doc).set(elementId, author));
+}
+
+/** Undoes a withdrawal (by its author, or by the facilitator). */
+export function restoreContribution(doc: Y.Doc, elementId: string, ctx: OpContext = {}): void {
+  transact(doc, ctx, () => withdrawalsMap(doc).delete(elementId));
+}
+
+/** Element id → the author who withdrew it; entries that are not an author id are ignored. */
+export function readWithdrawals(doc: Y.Doc): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [id, author] of withdrawalsMap(doc).entries()) if (typeof author === 'string' && author) out.set(id, author);
+  return out;
+}
+
+/**
+ * Elements participants do not see: hidden by the facilitator or withdrawn
+ * by their author. Links touching such a factor are not shown either; see
+ * `linkShown`.
+ */
+export function moderatedIds(doc: Y.Doc): Set<string> {
+  return new Set([...readSession(doc).hidden, ...readWithdrawals(doc).keys()]);
+}
+
+/** A link is shown when neither it nor either of its factors is moderated. */
+export function linkShown(link: { id: string; source: string; target: string }, moderated: ReadonlySet<string>): boolean {
+  return !moderated.has(link.id) && !moderated.has(link.source) && !moderated.has(link.target);
+}
+
+/** The map as participants see it: without moderated elements and the links that touch them. */
+export function shownMap(map: MapSnapshot, moderated: ReadonlySet<string>): MapSnapshot {
+  if (moderated.size === 0) return map;
+  const nodes = map.nodes.filter((n) => !moderated.has(n.id));
+  const edges = map.edges.filter((e) => linkShown(e, moderated));
+  return { ...map, nodes, edges };
+}
+
+/** `readMap` for exports and analysis: what participants see. */
+export function readShownMap(doc: Y.Doc): MapSnapshot {
+  return shownMap(readMap(doc), moderatedIds(doc));
 }

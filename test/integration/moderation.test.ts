@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  addFactor, addLink, readSession, readWithdrawals, restoreContribution, setHidden, setLocked, setPhase,
+  withdrawContribution, withdrawalsMap,
+} from '../../src/core/model';
+import { connectClient, waitFor, waitSynced, type Client } from '../helpers/clients';
+import { createMap, startTestServer, type CreatedMap, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+let map: CreatedMap;
+const clients: Client[] = [];
+
+function client(token: string, author: string): Client {
+  const c = connectClient(server.wsUrl, map.id, token, { client: author });
+  clients.push(c);
+  return c;
+}
+
+async function serverView(): Promise<Y.Doc> {
+  const fresh = client(map.tokens.viewer, `observer-${clients.length}`);
+  await waitSynced(fresh);
+  return fresh.doc;
+}
+
+async function exportJson(): Promise<{ nodes: { label: string }[]; edges: { id: string }[]; loops: { nodeIds: string[] }[] }> {
+  const res = await fetch(`${server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as { nodes: { label: string }[]; edges: { id: string }[]; loops: { nodeIds: string[] }[] };
+}
+
+beforeEach(async () => {
+  server = await startTestServer();
+  map = await createMap(server.url, { title: 'Moderation' });
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await server.close();
+});
+
+describe('withdrawing and hiding contributions', () => {
+  it('a participant withdraws their own factor in any phase, even on a locked map, and can put it back', async () => {
+    const facilitator = client(map.tokens.facilitator, 'fac');
+    const ed = client(map.tokens.editor, 'ed');
+    await Promise.all([waitSynced(facilitator), waitSynced(ed)]);
+    const mine = addFactor(ed.doc, { label: 'My story about the system' }, { author: 'ed' });
+    await waitFor(() => facilitator.doc.getMap('nodes').has(mine), 'factor to arrive');
+    setPhase(facilitator.doc, 'vote'); // participants may only vote and comment now
+    setLocked(facilitator.doc, true);
+    await waitFor(() => readSession(ed.doc).locked && readSession(ed.doc).phase === 'vote', 'lock to arrive');
+
+    withdrawContribution(ed.doc, mine, { author: 'ed' });
+    await waitFor(() => readWithdrawals(facilitator.doc).get(mine) === 'ed', 'withdrawal to reach the facilitator');
+    expect(readWithdrawals(await serverView()).get(mine)).toBe('ed');
+
+    restoreContribution(ed.doc, mine, { author: 'ed' });
+    await waitFor(() => !readWithdrawals(facilitator.doc).has(mine), 'restore to reach the facilitator');
+    expect(readWithdrawals(await serverView()).size).toBe(0);
+  });
+
+  it('nobody can withdraw, or undo the withdrawal of, somebody else\'s contribution', async () => {
+    const ed = client(map.tokens.editor, 'ed');
+    const mo = client(map.tokens.editor, 'mo');
+    await Promise.all([waitSynced(ed), waitSynced(mo)]);
+    const eds = addFactor(ed.doc, { label: 'Ed\'s factor' }, { author: 'ed' });
+    await waitFor(() => mo.doc.getMap('nodes').has(eds), 'factor to arrive');
+
+    // The typed operation says no in the browser…
+    expect(() => withdrawContribution(mo.doc, eds, { author: 'mo' })).toThrow(/only withdraw what you added/);
+    // …and a modified client writing the key directly, even in Ed's name, is put back by the server.
+    withdrawalsMap(mo.doc).set(eds, 'ed');
+    await waitFor(() => !withdrawalsMap(mo.doc).has(eds), 'the forged withdrawal to be undone at mo');
+    expect(readWithdrawals(await serverView()).size).toBe(0);
+
+    withdrawContribution(ed.doc, eds, { author: 'ed' });
+    await waitFor(() => readWithdrawals(mo.doc).has(eds), 'real withdrawal to arrive');
+    withdrawalsMap(mo.doc).delete(eds);
+    await waitFor(() => readWithdrawals(mo.doc).get(eds) === 'ed', 'mo\'s restore to be undone');
+    expect(readWithdrawals(await serverView()).get(eds)).toBe('ed');
+  });
+
+  it('a viewer cannot withdraw anything', async () => {
+    const ed = client(map.tokens.editor, 'ed');
+    const vi = client(map.tokens.viewer, 'vi');
+    await Promise.all([waitSynced(ed), waitSynced(vi)]);
+    const id = addFactor(vi.doc, { label: 'Viewer' }, { author: 'vi' });
+    withdrawalsMap(vi.doc).set(id, 'vi');
+    const eds = addFactor(ed.doc, { label: 'Kept' }, { author: 'ed' });
+    const view = await serverView();
+    await waitFor(() => view.getMap('nodes').has(eds), 'the editor\'s factor to arrive');
+    expect(view.getMap('nodes').has(id)).toBe(false);
+    expect(readWithdrawals(view).size).toBe(0);
+  });
+
+  it('exports leave out hidden and withdrawn elements, their links and the loops through them', async () => {
+    const facilitator = client(map.tokens.facilitator, 'fac');
+    const ed = client(map.tokens.editor, 'ed');
+    await Promise.all([waitSynced(facilitator), waitSynced(ed)]);
+    const a = addFactor(facilitator.doc, { label: 'Funding' }, { author: 'fac' });
+    const b = addFactor(facilitator.doc, { label: 'Staff' }, { author: 'fac' });
+    const c = addFactor(ed.doc, { label: 'Withdrawn later' }, { author: 'ed' });
+    const d = addFactor(ed.doc, { label: 'Hidden later' }, { author: 'ed' });
+    await waitFor(() => facilitator.doc.getMap('nodes').size === 4, 'factors to meet');
+    addLink(facilitator.doc, { source: a, target: b, polarity: '+' }, { author: 'fac' });
+    addLink(facilitator.doc, { source: b, target: a, polarity: '+' }, { author: 'fac' });
+    addLink(facilitator.doc, { source: b, target: c, polarity: '+' }, { author: 'fac' });
+    addLink(facilitator.doc, { source: c, target: b, polarity: '-' }, { author: 'fac' });
+    addLink(facilitator.doc, { source: a, target: d, polarity: '+' }, { author: 'fac' });
+    addLink(facilitator.doc, { source: d, target: a, polarity: '+' }, { author: 'fac' });
+    await waitFor(() => ed.doc.getMap('edges').size === 6, 'links to arrive');
+    const before = await exportJson();
+    expect(before.nodes).toHaveLength(4);
+    expect(before.loops).toHaveLength(3);
+
+    withdrawContribution(ed.doc, c, { author: 'ed' });
+    setHidden(facilitator.doc, d, true, { author: 'fac' });
+    await waitFor(() => readWithdrawals(facilitator.doc).has(c) && readSession(ed.doc).hidden.includes(d), 'moderation to meet');
+    // Let the server have both (a fresh replica has them once it is synced).
+    const view = await serverView();
+    expect(readWithdrawals(view).has(c)).toBe(true);
+    expect(readSession(view).hidden).toContain(d);
+    const after = await exportJson();
+    expect(after.nodes.map((n) => n.label).sort()).toEqual(['Funding', 'Staff']);
+    expect(after.edges).toHaveLength(2);
+    expect(after.loops).toHaveLength(1);
+    expect(after.loops[0]!.nodeIds.sort()).toEqual([a, b].sort());
+    // The document itself keeps them, so putting them back restores everything.
+    expect(view.getMap('nodes').size).toBe(4);
+  });
+});
