@@ -22,9 +22,11 @@ import { PresenceContext } from '../presence/context';
 import { JoinDialog } from '../presence/JoinDialog';
 import { allowedNow, type SessionState } from '../../core/model/workshop';
 import { useLoopAnalysis } from '../analysis/useLoopAnalysis';
-import { useSession } from '../workshop/hooks';
+import { useSession, useWorkshopOverlay } from '../workshop/hooks';
 import { ShareDialog } from '../workshop/ShareDialog';
 import { WorkshopBar } from '../workshop/WorkshopBar';
+import { SimpleMode } from '../workshop/SimpleMode';
+import { useSimplePreference } from '../workshop/simple-preference';
 import { SidePanels } from './SidePanels';
 
 function tokenFromHash(): string | null {
@@ -207,6 +209,8 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
   const [following, setFollowing] = useState<number | null>(null);
   const [steppedOutOf, setSteppedOutOf] = useState<number | null>(null);
   const [recoveryError, setRecoveryError] = useState<string | null>(null);
+  const [simple, setSimple] = useSimplePreference();
+  useWorkshopOverlay(session.doc, store, sessionState, status.role === 'facilitator');
 
   useEffect(() => {
     document.title = `${typeof title === 'string' && title ? title : 'Map'} · Causeway`;
@@ -297,6 +301,10 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
         </span>
         {status.role && <span className="pill pill--role">{status.role === 'viewer' ? 'View only' : status.role === 'facilitator' ? 'Facilitator' : 'Editor'}</span>}
         <div className="topbar__actions">
+          <button type="button" className="button" aria-pressed={simple} onClick={() => setSimple(!simple)} data-testid="simple-toggle"
+            title={simple ? 'Show the diagram and all the tools' : 'Big buttons and the map in words, for phones and first-timers'}>
+            {simple ? 'Full editor' : 'Simple view'}
+          </button>
           {status.role === 'facilitator' && (
             <button type="button" className="button" aria-pressed={presenting} onClick={() => presence.setPresenting(!presenting)} data-testid="present">
               {presenting ? 'Stop presenting' : 'Bring everyone to my view'}
@@ -336,26 +344,35 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
       <WorkshopBar doc={session.doc} session={sessionState} facilitator={status.role === 'facilitator'} author={author} onShare={() => setSharing(true)} />
       {sharing && <ShareDialog mapId={session.mapId} token={session.token} onClose={() => setSharing(false)} />}
       <Announcer />
-      <Toolbar onFind={keyHandlers.openFind} />
-      <div className="workspace__body">
-        <main className="workspace__canvas" aria-label="Map">
-          {toast && <p className="toast" role="status" data-testid="loop-toast">{toast}</p>}
-          {findOpen && <FindBar />}
-          {linkingFrom && store.factor(linkingFrom) && <LinkPicker key={linkingFrom} from={linkingFrom} />}
-          {view === 'text' ? (
-            <TextView />
-          ) : (
-            <MapCanvas presence={presence} onUserMoved={onUserMoved} />
-          )}
-          {!readOnly && view === 'diagram' && <CommandBar inputRef={commandInput} />}
+      {simple ? (
+        <main className="workspace__simple" aria-label="Map">
+          <SimpleMode doc={session.doc} session={sessionState} analysis={analysis} author={author} canEdit={!readOnly}
+            canVote={status.role === 'editor' || status.role === 'facilitator'} canContribute={status.role === 'editor' || status.role === 'facilitator'} />
         </main>
-        <SidePanels
-          mapId={session.mapId} token={session.token} doc={session.doc} store={store} presence={presence} analysis={analysis} session={sessionState} role={status.role}
-          author={author} readOnly={readOnly} onEditing={onEditing} following={followTarget}
-          onFollow={(id) => { setFollowing(id); if (id === null && presenter) setSteppedOutOf(presenter.clientId); }}
-          onRename={() => setAskName(true)}
-        />
-      </div>
+      ) : (
+        <>
+          <Toolbar onFind={keyHandlers.openFind} />
+          <div className="workspace__body">
+            <main className="workspace__canvas" aria-label="Map">
+              {toast && <p className="toast" role="status" data-testid="loop-toast">{toast}</p>}
+              {findOpen && <FindBar />}
+              {linkingFrom && store.factor(linkingFrom) && <LinkPicker key={linkingFrom} from={linkingFrom} />}
+              {view === 'text' ? (
+                <TextView />
+              ) : (
+                <MapCanvas presence={presence} onUserMoved={onUserMoved} />
+              )}
+              {!readOnly && view === 'diagram' && <CommandBar inputRef={commandInput} />}
+            </main>
+            <SidePanels
+              mapId={session.mapId} token={session.token} doc={session.doc} store={store} presence={presence} analysis={analysis} session={sessionState} role={status.role}
+              author={author} readOnly={readOnly} onEditing={onEditing} following={followTarget}
+              onFollow={(id) => { setFollowing(id); if (id === null && presenter) setSteppedOutOf(presenter.clientId); }}
+              onRename={() => setAskName(true)}
+            />
+          </div>
+        </>
+      )}
       <ContextMenu />
       <ShortcutsDialog />
       {askName && (

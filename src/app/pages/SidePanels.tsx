@@ -78,13 +78,6 @@ export function SidePanels({ mapId, token, doc, store, presence, analysis, sessi
   }, [store]);
   useEffect(() => () => store.setEmphasis(null), [store]);
 
-  // Votes show as badges: the last closed result, or live totals when the facilitator chose so.
-  useEffect(() => {
-    const last = results.at(-1);
-    const votes = new Map<string, number>(last ? Object.entries(last.totals) : []);
-    store.setOverlay({ votes, hidden: new Set([...session.hidden, ...withdrawals.keys()]), showHidden: facilitator });
-  }, [store, results, session.hidden, withdrawals, facilitator]);
-
   const selected = [...snapshot.factors.filter((n) => n.selected).map((n) => ({ id: n.id, label: n.data.factor.label })),
     ...snapshot.edges.filter((e) => e.selected).map((e) => ({ id: e.id, label: `${store.labelOf(e.source)} → ${store.labelOf(e.target)}` }))];
   const single = selected.length === 1 ? selected[0]! : null;

@@ -32,6 +32,12 @@ export function ShareDialog({ mapId, token, onClose }: Props) {
   const [links, setLinks] = useState<Partial<Record<Role, string>>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [shownQr, setShownQr] = useState<Role | null>('editor');
+  const [simpleForParticipants, setSimpleForParticipants] = useState(false);
+  // The participants' link can open the simple view (big buttons, the map in words).
+  const linkFor = (role: Role): string | undefined => {
+    const link = links[role];
+    return link && role === 'editor' && simpleForParticipants ? `${link}&simple=1` : link;
+  };
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -43,7 +49,7 @@ export function ShareDialog({ mapId, token, onClose }: Props) {
   }, [mapId, token]);
 
   const copy = async (role: Role) => {
-    const link = links[role];
+    const link = linkFor(role);
     if (!link) return;
     try {
       await navigator.clipboard.writeText(link);
@@ -78,15 +84,21 @@ export function ShareDialog({ mapId, token, onClose }: Props) {
         <section key={role} className="share-role" aria-label={ROLE_TEXT[role].name}>
           <h3>{ROLE_TEXT[role].name}</h3>
           <p className="dialog__hint">{ROLE_TEXT[role].hint}</p>
+          {role === 'editor' && (
+            <label className="check">
+              <input type="checkbox" checked={simpleForParticipants} onChange={(e) => setSimpleForParticipants(e.target.checked)} data-testid="share-simple" />
+              Open in the simple view (big buttons and the map in words; good for phones and first-timers)
+            </label>
+          )}
           {links[role] ? (
             <>
-              <input className="share-role__link" readOnly value={links[role]} onFocus={(e) => e.target.select()} aria-label={`${role} link`} data-testid={`link-${role}`} />
+              <input className="share-role__link" readOnly value={linkFor(role)} onFocus={(e) => e.target.select()} aria-label={`${role} link`} data-testid={`link-${role}`} />
               <div className="row">
                 <button type="button" className="button" onClick={() => void copy(role)}>Copy</button>
                 <button type="button" className="button" aria-pressed={shownQr === role} onClick={() => setShownQr(shownQr === role ? null : role)}>QR code</button>
                 <button type="button" className="button" onClick={() => void replace(role)} data-testid={`replace-${role}`}>Make a new link</button>
               </div>
-              {shownQr === role && <img className="share-role__qr" src={qrDataUrl(links[role]!)} alt={`QR code of the ${role} link`} width={200} height={200} data-testid={`qr-${role}`} />}
+              {shownQr === role && <img className="share-role__qr" src={qrDataUrl(linkFor(role)!)} alt={`QR code of the ${role} link`} width={200} height={200} data-testid={`qr-${role}`} />}
             </>
           ) : (
             <button type="button" className="button" onClick={() => void replace(role)} data-testid={`replace-${role}`}>Make a {role} link</button>

@@ -6,6 +6,7 @@ import {
 } from '../../core/model/workshop';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import { useNow } from './hooks';
+import { PlanEditor } from './PlanEditor';
 
 interface Props {
   doc: Y.Doc;
@@ -39,6 +40,7 @@ export function WorkshopBar({ doc, session, facilitator, author, onShare }: Prop
   const [voteDots, setVoteDots] = useState(3);
   const [voteTargets, setVoteTargets] = useState<VoteTarget>('factors');
   const [voteVisibility, setVoteVisibility] = useState<'live' | 'hidden'>('hidden');
+  const [editingPlan, setEditingPlan] = useState(false);
 
   return (
     <div className="workshop-bar" data-testid="workshop-bar">
@@ -65,6 +67,8 @@ export function WorkshopBar({ doc, session, facilitator, author, onShare }: Prop
                 {session.plan.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
               </select>
             </label>
+            <button type="button" className="button" onClick={() => setEditingPlan(true)} data-testid="plan-edit">Edit the plan…</button>
+            {editingPlan && <PlanEditor doc={doc} session={session} author={author} onClose={() => setEditingPlan(false)} />}
             <fieldset className="filters">
               <legend>Timer</legend>
               {session.timer === null ? (

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { FlowStore } from '../canvas/flow-store';
 import type * as Y from 'yjs';
 import { COMMENTS, SESSION, VOTES, VOTE_RESULTS, WITHDRAWALS, readComments, readSession, readVoteResults, readWithdrawals, type CommentRecord, type SessionState, type VoteResult } from '../../core/model/workshop';
 
@@ -64,4 +65,19 @@ export function useNow(ms = 1000): number {
     },
     () => Math.floor(Date.now() / ms) * ms,
   );
+}
+
+/**
+ * Workshop state drawn on the map, in every view: vote results as badges (the
+ * last closed vote), and hidden or withdrawn elements, which vanish for
+ * participants and fade for the facilitator.
+ */
+export function useWorkshopOverlay(doc: Y.Doc, store: FlowStore, session: SessionState, facilitator: boolean): void {
+  const results = useVoteResults(doc);
+  const withdrawals = useWithdrawals(doc);
+  useEffect(() => {
+    const last = results.at(-1);
+    const votes = new Map<string, number>(last ? Object.entries(last.totals) : []);
+    store.setOverlay({ votes, hidden: new Set([...session.hidden, ...withdrawals.keys()]), showHidden: facilitator });
+  }, [store, results, session.hidden, withdrawals, facilitator]);
 }

@@ -1,0 +1,140 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { readEdges, readNodes, readWithdrawals } from '../../src/core/model';
+import { connectClient, waitFor, waitSynced } from '../helpers/clients';
+import { useBrowserSuite } from '../helpers/e2e';
+import { addFactor, factorLabels, factorNode, type Person } from '../helpers/people';
+import { createMap } from '../helpers/server';
+
+const suite = useBrowserSuite();
+const PHONE = { width: 390, height: 844 };
+
+async function openControls(fac: Person): Promise<void> {
+  const details = fac.page.locator('.workshop-bar__controls');
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+}
+
+/** The session controls fold over the side panel; fold them away to reach it. */
+async function closeControls(fac: Person): Promise<void> {
+  const details = fac.page.locator('.workshop-bar__controls');
+  if ((await details.getAttribute('open')) !== null) await details.locator('summary').click();
+}
+
+/** Factor names in the text view, sorted. */
+async function textViewFactors(page: Page): Promise<string[]> {
+  return (await page.locator('[data-testid="textview-factor"] .textview__label').allTextContents()).sort();
+}
+
+async function simpleAdd(page: Page, label: string): Promise<void> {
+  if ((await page.getByTestId('simple-add').getAttribute('aria-expanded')) !== 'true') await page.getByTestId('simple-add').click();
+  await page.getByTestId('simple-label').fill(label);
+  await page.getByTestId('simple-add-submit').click();
+  await expect.poll(() => textViewFactors(page)).toContain(label);
+}
+
+describe('taking part: a custom plan, the simple view, withdrawing and hiding', () => {
+  it('a facilitator writes a phase of their own; a participant on a phone adds, connects, votes and withdraws in the simple view', async () => {
+    const map = await createMap(suite.server.url, { title: 'Participation' });
+    const fac = await suite.join(map.links.facilitator, 'Fay');
+    // A phone starts in the simple view; the shared link can ask for it too.
+    const ann = await suite.join(map.links.editor, 'Ann', { viewport: PHONE, touch: true });
+    const ben = await suite.join(`${map.links.editor}&simple=0`, 'Ben');
+    await ann.page.getByTestId('simple-mode').waitFor();
+    expect(await ann.page.getByTestId('add-factor').count()).toBe(0); // no full toolbar
+    expect(await ben.page.getByTestId('simple-mode').count()).toBe(0);
+
+    // The facilitator writes a phase of their own: only comments allowed.
+    await openControls(fac);
+    await fac.page.getByTestId('plan-edit').click();
+    await fac.page.getByTestId('plan-add').click();
+    const added = fac.page.getByTestId('plan-phase').last();
+    await added.getByTestId('plan-name').fill('Stories from the room');
+    await added.getByTestId('plan-prompt').fill('Say what you have seen happen; do not change the map yet.');
+    await added.getByTestId('plan-allow-add').uncheck();
+    await added.getByTestId('plan-allow-edit').uncheck();
+    await fac.page.getByTestId('plan-save').click();
+    await expect.poll(() => fac.page.getByTestId('plan-editor').count()).toBe(0);
+    await fac.page.getByTestId('phase-select').selectOption({ label: 'Stories from the room' });
+    for (const p of [ann, ben]) {
+      await expect.poll(() => p.page.getByTestId('phase-name').textContent(), { timeout: 10_000 }).toBe('Stories from the room');
+      await expect.poll(() => p.page.getByTestId('phase-prompt').textContent()).toMatch(/do not change the map yet/);
+    }
+    expect(await ann.page.getByTestId('simple-add').isDisabled()).toBe(true);
+    expect(await ann.page.getByTestId('simple-readonly').textContent()).toMatch(/cannot be changed/);
+
+    // Back to gathering: the phone adds two factors and connects them with big controls.
+    await fac.page.getByTestId('phase-select').selectOption('gather');
+    await expect.poll(() => ann.page.getByTestId('simple-add').isDisabled(), { timeout: 10_000 }).toBe(false);
+    await simpleAdd(ann.page, 'Short-term funding');
+    await simpleAdd(ann.page, 'Staff turnover');
+    await expect.poll(() => factorLabels(fac.page), { timeout: 10_000 }).toEqual(['Short-term funding', 'Staff turnover']);
+    await ann.page.getByTestId('simple-connect').click();
+    const option = (label: string) => ann.page.getByTestId('simple-from').locator('option', { hasText: label }).getAttribute('value');
+    await ann.page.getByTestId('simple-from').selectOption((await option('Short-term funding'))!);
+    await ann.page.getByTestId('simple-to').selectOption((await option('Staff turnover'))!);
+    await ann.page.getByTestId('simple-polarity-plus').check();
+    await ann.page.getByTestId('simple-delay').check();
+    await expect.poll(() => ann.page.getByTestId('simple-preview').textContent()).toBe('Short-term funding increases staff turnover, after a delay.');
+    await ann.page.getByTestId('simple-connect-submit').click();
+    await expect.poll(() => ann.page.getByTestId('simple-message').textContent()).toMatch(/Connected: Short-term funding increases staff turnover/);
+
+    const observer = connectClient(suite.server.wsUrl, map.id, map.tokens.viewer, { client: 'observer' });
+    try {
+      await waitSynced(observer);
+      await waitFor(() => readEdges(observer.doc).length === 1, 'the link to reach the server');
+      expect(readEdges(observer.doc)[0]).toMatchObject({ polarity: '+', delay: true });
+
+      // Ben adds a factor; the facilitator hides it; participants no longer see it anywhere.
+      await addFactor(ben.page, 'Off-topic remark');
+      await waitFor(() => readNodes(observer.doc).length === 3, 'Ben\'s factor to reach the server');
+      await closeControls(fac);
+      await factorNode(fac.page, 'Off-topic remark').click();
+      await fac.page.getByTestId('tab-details').click();
+      await fac.page.getByTestId('moderate-hide').click();
+      await expect.poll(() => textViewFactors(ann.page), { timeout: 10_000 }).toEqual(['Short-term funding', 'Staff turnover']);
+      await expect.poll(() => factorLabels(ben.page), { timeout: 10_000 }).toEqual(['Short-term funding', 'Staff turnover']);
+      // The facilitator still sees it, faded, and lists it under moderation.
+      expect(await factorNode(fac.page, 'Off-topic remark').getAttribute('class')).toMatch(/is-moderated/);
+      expect(await fac.page.getByTestId('moderated-list').textContent()).toContain('Off-topic remark');
+
+      // Ann withdraws what she added, in a phase where she cannot edit: it goes for everyone, and comes back.
+      await openControls(fac);
+      await fac.page.getByTestId('phase-select').selectOption('loops');
+      await expect.poll(() => ann.page.getByTestId('simple-add').isDisabled(), { timeout: 10_000 }).toBe(true);
+      await ann.page.getByTestId('simple-mine').click();
+      const mine = ann.page.getByTestId('simple-mine-list');
+      await mine.locator('li', { hasText: /^Staff turnover/ }).getByRole('button', { name: 'Withdraw' }).click();
+      await waitFor(() => readWithdrawals(observer.doc).size === 1, 'the withdrawal to reach the server');
+      await expect.poll(() => factorLabels(ben.page), { timeout: 10_000 }).toEqual(['Short-term funding']);
+      const exported = (await (await fetch(`${suite.server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`)).json()) as { nodes: { label: string }[]; edges: unknown[] };
+      expect(exported.nodes.map((n) => n.label)).toEqual(['Short-term funding']);
+      expect(exported.edges).toEqual([]);
+      await mine.locator('li', { hasText: /^Staff turnover/ }).getByRole('button', { name: 'Put back' }).click();
+      await expect.poll(() => factorLabels(ben.page), { timeout: 10_000 }).toEqual(['Short-term funding', 'Staff turnover']);
+
+      // A dot vote from the phone.
+      await openControls(fac);
+      await fac.page.getByTestId('vote-open-button').click();
+      await expect.poll(() => ann.page.getByTestId('simple-vote').isDisabled(), { timeout: 10_000 }).toBe(false);
+      await ann.page.getByTestId('simple-vote').click();
+      await ann.page.locator('.vote-row', { hasText: 'Staff turnover' }).getByTestId('add-dot').click();
+      await expect.poll(() => ann.page.getByTestId('dots-left').textContent()).toMatch(/2 of 3 dots left/);
+      await waitFor(() => {
+        const ballots = observer.doc.getMap('votes');
+        return [...ballots.values()].some((b) => b instanceof Y.Map && b.size === 1);
+      }, 'the ballot to reach the server');
+    } finally {
+      observer.destroy();
+    }
+
+    // Ben switches to the simple view and back; the choice is kept on his device.
+    await ben.page.getByTestId('simple-toggle').click();
+    await ben.page.getByTestId('simple-mode').waitFor();
+    await ben.page.reload();
+    await ben.page.getByTestId('simple-mode').waitFor();
+    await ben.page.getByTestId('simple-toggle').click();
+    await ben.page.locator('.react-flow').waitFor();
+    for (const p of [fac, ann, ben]) expect(p.errors).toEqual([]);
+  }, 150_000);
+});
