@@ -23,6 +23,7 @@ import { JoinDialog } from '../presence/JoinDialog';
 import { allowedNow, type SessionState } from '../../core/model/workshop';
 import { useLoopAnalysis } from '../analysis/useLoopAnalysis';
 import { useSession, useWorkshopOverlay } from '../workshop/hooks';
+import { BreakoutsDialog } from '../workshop/BreakoutsDialog';
 import { ShareDialog } from '../workshop/ShareDialog';
 import { WorkshopBar } from '../workshop/WorkshopBar';
 import { SimpleMode } from '../workshop/SimpleMode';
@@ -179,6 +180,7 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
 }) {
   const { editor, presence, store, ui } = workspace;
   const [sharing, setSharing] = useState(false);
+  const [breakouts, setBreakouts] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
   const onLoopsClosed = useCallback((sentence: string) => {
     setToast(sentence);
@@ -341,8 +343,9 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
           <button type="button" className="button" onClick={() => setFollowing(null)}>Stop following</button>
         </div>
       )}
-      <WorkshopBar doc={session.doc} session={sessionState} facilitator={status.role === 'facilitator'} author={author} onShare={() => setSharing(true)} />
+      <WorkshopBar doc={session.doc} session={sessionState} facilitator={status.role === 'facilitator'} author={author} onShare={() => setSharing(true)} onBreakouts={() => setBreakouts(true)} />
       {sharing && <ShareDialog mapId={session.mapId} token={session.token} onClose={() => setSharing(false)} />}
+      {breakouts && <BreakoutsDialog mapId={session.mapId} token={session.token} mapTitle={typeof title === 'string' ? title : ''} onClose={() => setBreakouts(false)} />}
       <Announcer />
       {simple ? (
         <main className="workspace__simple" aria-label="Map">

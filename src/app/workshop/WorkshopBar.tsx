@@ -14,6 +14,7 @@ interface Props {
   facilitator: boolean;
   author: string;
   onShare: () => void;
+  onBreakouts: () => void;
 }
 
 function remaining(session: SessionState, now: number): number | null {
@@ -31,7 +32,7 @@ function clock(ms: number): string {
  * The session as everyone sees it (phase and its prompt, time left, lock),
  * and the facilitator's controls for it.
  */
-export function WorkshopBar({ doc, session, facilitator, author, onShare }: Props) {
+export function WorkshopBar({ doc, session, facilitator, author, onShare, onBreakouts }: Props) {
   const now = useNow(1000);
   const ctx = { origin: LOCAL_ORIGIN, author };
   const phase = session.plan.find((p) => p.id === session.phase) ?? null;
@@ -127,6 +128,7 @@ export function WorkshopBar({ doc, session, facilitator, author, onShare }: Prop
               )}
             </fieldset>
             <button type="button" className="button" onClick={onShare} data-testid="share">Share links…</button>
+            <button type="button" className="button" onClick={onBreakouts} data-testid="breakouts">Breakouts and merge…</button>
           </div>
         </details>
       )}
