@@ -101,6 +101,12 @@ describe('the CLD editor', () => {
     await expect.poll(() => polarities(page)).toEqual(['−']);
     await k.press('d');
     await expect.poll(() => page.getByTestId('edge-delay').count()).toBe(1);
+    // R turns a link drawn the wrong way round, and back.
+    const linkLabel = () => page.locator('.react-flow__edge').getAttribute('aria-label');
+    await k.press('r');
+    await expect.poll(linkLabel).toBe('Link: Staff turnover decreases short-term funding, after a delay');
+    await k.press('r');
+    await expect.poll(linkLabel).toBe('Link: Short-term funding decreases staff turnover, after a delay');
 
     // ] follows the link to its target; [ goes back along it.
     await k.press(']');

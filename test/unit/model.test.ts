@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import {
   ModelError, NewerSchemaError, SCHEMA_VERSION,
   addFactor, addLink, addTag, edgesMap, initMap, migrateDoc, nodesMap, readEdges, readMap, readNodes,
-  removeFactor, removeLink, removeTag, setLeverage, setLoopName, setMeta, trackedTypes, updateFactor, updateLink,
+  removeFactor, removeLink, removeTag, reverseLink, setLeverage, setLoopName, setMeta, trackedTypes, updateFactor, updateLink,
   addSection, updateSection, removeSection,
   type Migration,
 } from '../../src/core/model';
@@ -135,6 +135,31 @@ describe('tags and leverage', () => {
     expect(() => setLeverage(doc, a, { level: 0 })).toThrow(ModelError);
     setLeverage(doc, a, null);
     expect(readNodes(doc)[0]!.leverage).toBeNull();
+  });
+
+  it('a level and a rationale written at the same time by two people both survive', () => {
+    const one = newMap();
+    const a = addFactor(one, { label: 'Eligibility' });
+    setLeverage(one, a, { level: 5, rationale: '' }, fixedClock);
+    const two = new Y.Doc();
+    sync(one, two);
+    setLeverage(one, a, { level: 4, rationale: '' }, { ...fixedClock, author: 'ann' });
+    setLeverage(two, a, { level: 5, rationale: 'Rules decide who gets in' }, { ...fixedClock, author: 'ben' });
+    sync(one, two);
+    for (const doc of [one, two]) expect(readNodes(doc)[0]!.leverage).toMatchObject({ level: 4, rationale: 'Rules decide who gets in' });
+  });
+
+  it('reverses a link in place, keeping its id and attributes; a self-link stays as it is', () => {
+    const doc = newMap();
+    const a = addFactor(doc, { label: 'A' });
+    const b = addFactor(doc, { label: 'B' });
+    const link = addLink(doc, { source: a, target: b, polarity: '-', delay: true, note: 'kept' });
+    reverseLink(doc, link);
+    expect(readEdges(doc)[0]).toMatchObject({ id: link, source: b, target: a, polarity: '-', delay: true, note: 'kept' });
+    const self = addLink(doc, { source: a, target: a });
+    reverseLink(doc, self);
+    expect(readEdges(doc).find((e) => e.id === self)).toMatchObject({ source: a, target: a });
+    expect(() => reverseLink(doc, 'missing')).toThrow(ModelError);
   });
 });
 

@@ -104,6 +104,7 @@ export function ContextMenu() {
             </MenuItem>
           ))}
           <MenuItem onClick={() => editor.toggleDelay(links)}>‖ Delay on or off</MenuItem>
+          <MenuItem onClick={() => editor.reverseLinks(links)}>⇄ Reverse direction</MenuItem>
         </>
       )}
       {target.kind === 'section' && canEdit && <MenuItem onClick={() => editor.ui.set({ editingSectionId: target.id })}>Rename section</MenuItem>}

@@ -241,6 +241,9 @@ function LinkInspector({ link, mapTags }: { link: MapEdge; mapTags: readonly str
       <p className="panel__text panel__ends">
         <button type="button" className="linklike" onClick={() => editor.goTo(link.source)}>From: {labelText(source)}</button>
         <button type="button" className="linklike" onClick={() => editor.goTo(link.target)}>To: {labelText(target)}</button>
+        {!readOnly && link.source !== link.target && (
+          <button type="button" className="linklike" onClick={() => editor.reverseLinks([link.id])} data-testid="reverse-link" aria-keyshortcuts="R">⇄ Reverse direction</button>
+        )}
       </p>
       <ChoiceGroup<Polarity>
         legend="Polarity"

@@ -1,9 +1,9 @@
 import type * as Y from 'yjs';
 import {
-  addFactor, addLink, addSection, removeFactor, removeLink, removeSection, updateFactor, updateLink, updateSection,
+  addFactor, addLink, addSection, removeFactor, removeLink, removeSection, reverseLink, updateFactor, updateLink, updateSection,
 } from '../../core/model/ops';
 import { edgesMap, nodesMap, sectionsMap } from '../../core/model/schema';
-import type { NodeKind, Polarity } from '../../core/model/types';
+import type { MapEdge, NodeKind, Polarity } from '../../core/model/types';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import type { FlowStore } from '../canvas/flow-store';
 import { NEW_FACTOR_SIZE, freeSpot } from '../canvas/placement';
@@ -212,6 +212,20 @@ export class Editor {
       for (const link of links) updateLink(this.doc, link.id, { delay }, this.ctx);
     });
     this.ui.announce(delay ? 'Delay on: the effect takes a long time.' : 'Delay off.');
+  }
+
+  /** Turns the selected links round, for a link drawn the wrong way. */
+  reverseLinks(ids: readonly string[]): void {
+    if (!this.mayEdit()) return;
+    const links = ids.map((id) => this.store.link(id)).filter((l): l is MapEdge => l !== undefined && l.source !== l.target);
+    if (links.length === 0) return;
+    this.edit(() => {
+      for (const link of links) reverseLink(this.doc, link.id, this.ctx);
+    });
+    const only = links.length === 1 ? this.store.link(links[0]!.id) : undefined;
+    this.ui.announce(only
+      ? `Reversed: ${linkSentence(only, this.store.labelOf(only.source), this.store.labelOf(only.target))}.`
+      : `Reversed ${links.length} links.`);
   }
 
   // ---- selection -----------------------------------------------------------

@@ -18,6 +18,7 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: '] and [', what: 'Follow a link forward or back (on a link: arrow keys go to the next one)' },
   { keys: '+  −  ?', what: 'Set the polarity of the selected link' },
   { keys: 'D', what: 'Delay on or off for the selected link' },
+  { keys: 'R', what: 'Reverse the direction of the selected link' },
   { keys: 'Alt+Arrow keys', what: 'Move the selected factors' },
   { keys: 'Delete', what: 'Delete the selection (a factor takes its links)' },
   { keys: 'Ctrl+Z / Ctrl+Shift+Z', what: 'Undo / redo your own changes' },
@@ -208,6 +209,10 @@ export function handleKey(event: KeyboardEvent, editor: Editor, handlers: KeyHan
     case 'p':
       if (!link) return false;
       editor.cyclePolarity(link.id);
+      return true;
+    case 'r':
+      if (selectedLinks.length === 0) return false;
+      editor.reverseLinks(selectedLinks);
       return true;
   }
   return false;

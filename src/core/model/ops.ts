@@ -244,6 +244,18 @@ export function updateLink(doc: Y.Doc, edgeId: string, patch: LinkPatch, ctx: Op
   transact(doc, ctx, () => writePatch(requireEdge(doc, edgeId), values));
 }
 
+/** Turns a link round (B → A instead of A → B), keeping its id, polarity, delay and evidence. */
+export function reverseLink(doc: Y.Doc, edgeId: string, ctx: OpContext = {}): void {
+  transact(doc, ctx, () => {
+    const entry = requireEdge(doc, edgeId);
+    const source = entry.get('source');
+    const target = entry.get('target');
+    if (source === target) return;
+    entry.set('source', target);
+    entry.set('target', source);
+  });
+}
+
 export function removeLink(doc: Y.Doc, edgeId: string, ctx: OpContext = {}): void {
   transact(doc, ctx, () => {
     requireEdge(doc, edgeId);
@@ -287,12 +299,15 @@ export function setLeverage(doc: Y.Doc, elementId: string, input: LeverageInput 
       entry.delete('leverage');
       return;
     }
-    const leverage = new Y.Map<unknown>();
-    leverage.set('level', values.level);
-    leverage.set('rationale', values.rationale);
+    // Changed in place, key by key, so that one person setting the level while another
+    // writes the rationale keeps both.
+    const existing = entry.get('leverage');
+    const leverage = existing instanceof Y.Map ? (existing as Y.Map<unknown>) : new Y.Map<unknown>();
+    if (leverage.get('level') !== values.level) leverage.set('level', values.level);
+    if (leverage.get('rationale') !== values.rationale) leverage.set('rationale', values.rationale);
     leverage.set('setBy', ctx.author ?? '');
     leverage.set('setAt', (ctx.now ?? Date.now)());
-    entry.set('leverage', leverage);
+    if (leverage !== existing) entry.set('leverage', leverage);
   });
 }
 
