@@ -98,6 +98,17 @@ describe('taking part: a custom plan, the simple view, withdrawing and hiding', 
       expect(await factorNode(fac.page, 'Off-topic remark').getAttribute('class')).toMatch(/is-moderated/);
       expect(await fac.page.getByTestId('moderated-list').textContent()).toContain('Off-topic remark');
 
+      // The facilitator locks one factor: a participant may comment on it but not change it.
+      await factorNode(fac.page, 'Short-term funding').click();
+      await fac.page.getByTestId('moderate-lock').click();
+      await factorNode(ben.page, 'Short-term funding').click();
+      await ben.page.getByTestId('tab-details').click();
+      await expect.poll(() => ben.page.getByTestId('element-locked').count(), { timeout: 10_000 }).toBe(1);
+      expect(await ben.page.getByTestId('factor-label-input').getAttribute('readonly')).not.toBeNull();
+      await fac.page.getByTestId('moderate-lock').click();
+      await expect.poll(() => ben.page.getByTestId('element-locked').count(), { timeout: 10_000 }).toBe(0);
+      expect(await ben.page.getByTestId('factor-label-input').getAttribute('readonly')).toBeNull();
+
       // Ann withdraws what she added, in a phase where she cannot edit: it goes for everyone, and comes back.
       await openControls(fac);
       await fac.page.getByTestId('phase-select').selectOption('loops');

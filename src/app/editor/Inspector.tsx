@@ -167,7 +167,7 @@ function Provenance({ element }: { element: MapNode | MapEdge }) {
 function FactorInspector({ factor, mapTags, focusLabelKey, onEditing }: { factor: MapNode; mapTags: readonly string[]; focusLabelKey: number; onEditing: (id: string | null) => void }) {
   const editor = useEditor();
   const write = useWrite(editor);
-  const readOnly = !editor.canEdit;
+  const readOnly = !editor.canEditElement(factor.id);
   const links = editor.store.visibleLinks();
   const out = links.filter((l) => l.source === factor.id);
   const into = links.filter((l) => l.target === factor.id && l.source !== factor.id);
@@ -230,7 +230,7 @@ function FactorInspector({ factor, mapTags, focusLabelKey, onEditing }: { factor
 function LinkInspector({ link, mapTags }: { link: MapEdge; mapTags: readonly string[] }) {
   const editor = useEditor();
   const write = useWrite(editor);
-  const readOnly = !editor.canEdit;
+  const readOnly = !editor.canEditElement(link.id);
   const patch = (p: Parameters<typeof updateLink>[2]) => write(() => updateLink(editor.doc, link.id, p, editor.ctx));
   const source = editor.store.labelOf(link.source);
   const target = editor.store.labelOf(link.target);

@@ -62,6 +62,13 @@ export class Editor {
     return !this.readOnly();
   }
 
+  /** Factors and links the facilitator has locked against this person's changes (the server refuses them). */
+  locked: ReadonlySet<string> = new Set();
+
+  canEditElement(id: string): boolean {
+    return this.canEdit && !this.locked.has(id);
+  }
+
   /** Says so, and returns false, when this person may not change the map. */
   private mayEdit(): boolean {
     if (!this.readOnly()) return true;
@@ -138,6 +145,10 @@ export class Editor {
 
   startEditing(id: string): void {
     if (this.readOnly() || !this.store.factor(id)) return;
+    if (this.locked.has(id)) {
+      this.ui.announce('The facilitator has locked this factor: you can comment on it, not change it.');
+      return;
+    }
     this.pendingText = null;
     this.ui.set({ editingId: id, editingSectionId: null });
     this.onEditing(id);

@@ -213,6 +213,9 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
   const [recoveryError, setRecoveryError] = useState<string | null>(null);
   const [simple, setSimple] = useSimplePreference();
   useWorkshopOverlay(session.doc, store, sessionState, status.role === 'facilitator');
+  // Set while rendering (not in an effect) so the panels rendered below in this same pass see it.
+  const lockedKey = status.role === 'facilitator' ? '' : sessionState.lockedElements.join(',');
+  if ([...editor.locked].join(',') !== lockedKey) editor.locked = new Set(lockedKey ? lockedKey.split(',') : []);
 
   useEffect(() => {
     document.title = `${typeof title === 'string' && title ? title : 'Map'} · Causeway`;

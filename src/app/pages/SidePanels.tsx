@@ -115,7 +115,7 @@ export function SidePanels({ mapId, token, doc, store, presence, analysis, sessi
               <CommentsPanel doc={doc} target={single} comments={comments} hidden={session.hidden} anonymous={session.anonymous}
                 author={author} displayName={presence.self?.user.name ?? 'Guest'} facilitator={facilitator} canComment={canComment} />
             )}
-            <ModerationPanel doc={doc} selected={single} hidden={session.hidden} withdrawals={withdrawals} author={author}
+            <ModerationPanel doc={doc} selected={single} hidden={session.hidden} locked={session.lockedElements} withdrawals={withdrawals} author={author}
               facilitator={facilitator} canContribute={role === 'editor' || facilitator} describe={describeElement} />
           </>
         )}

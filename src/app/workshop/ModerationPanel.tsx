@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type * as Y from 'yjs';
 import { ModelError } from '../../core/model/ops';
-import { creatorOf, restoreContribution, setHidden, withdrawContribution } from '../../core/model/workshop';
+import { creatorOf, restoreContribution, setElementLocked, setHidden, withdrawContribution } from '../../core/model/workshop';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 
 interface Props {
@@ -9,6 +9,8 @@ interface Props {
   /** The one selected factor or link, if any. */
   selected: { id: string; label: string } | null;
   hidden: readonly string[];
+  /** Factors and links the facilitator has locked. */
+  locked: readonly string[];
   withdrawals: ReadonlyMap<string, string>;
   author: string;
   facilitator: boolean;
@@ -24,7 +26,7 @@ interface Props {
  * phase, and put it back. Neither deletes anything: exports and the loop list
  * leave such elements out, the document keeps them.
  */
-export function ModerationPanel({ doc, selected, hidden, withdrawals, author, facilitator, canContribute, describe }: Props) {
+export function ModerationPanel({ doc, selected, hidden, locked, withdrawals, author, facilitator, canContribute, describe }: Props) {
   const [problem, setProblem] = useState<string | null>(null);
   const ctx = { origin: LOCAL_ORIGIN, author };
   const act = (fn: () => void) => {
@@ -39,11 +41,18 @@ export function ModerationPanel({ doc, selected, hidden, withdrawals, author, fa
   const mine = selected !== null && canContribute && creatorOf(doc, selected.id) === author;
   const isHidden = selected !== null && hidden.includes(selected.id);
   const isWithdrawn = selected !== null && withdrawals.has(selected.id);
+  const isLocked = selected !== null && locked.includes(selected.id);
   const myWithdrawn = [...withdrawals].filter(([, who]) => who === author).map(([id]) => id);
   const moderated = facilitator ? [...new Set([...hidden, ...withdrawals.keys()])].filter((id) => creatorOf(doc, id) !== null) : [];
 
-  const selectionControls = selected && (facilitator || mine) && (
+  const selectionControls = selected && (facilitator || mine || isLocked) && (
     <div className="moderation__row">
+      {isLocked && <p className="hint" data-testid="element-locked">🔒 Locked by the facilitator: {facilitator ? 'participants can comment on it, not change it.' : 'you can comment on it, not change it.'}</p>}
+      {facilitator && (
+        <button type="button" className="button" data-testid="moderate-lock" onClick={() => act(() => setElementLocked(doc, selected.id, !isLocked, ctx))}>
+          {isLocked ? 'Unlock' : 'Lock against changes'}
+        </button>
+      )}
       {isWithdrawn && <p className="hint" data-testid="withdrawn-note">{mine ? 'You withdrew this: participants no longer see it.' : 'Withdrawn by the person who added it.'}</p>}
       {isHidden && !isWithdrawn && <p className="hint">Hidden by the facilitator: participants do not see it.</p>}
       {facilitator && (
@@ -62,7 +71,7 @@ export function ModerationPanel({ doc, selected, hidden, withdrawals, author, fa
   if (!selectionControls && myWithdrawn.length === 0 && moderated.length === 0) return null;
   return (
     <section className="moderation" aria-labelledby="moderation-title" data-testid="moderation">
-      <h3 id="moderation-title">{facilitator ? 'Moderation' : 'Your contributions'}</h3>
+      <h3 id="moderation-title">{facilitator ? 'Moderation' : mine || myWithdrawn.length > 0 ? 'Your contributions' : 'Locked'}</h3>
       {selectionControls}
       {!facilitator && myWithdrawn.length > 0 && (
         <>
