@@ -62,6 +62,10 @@ describe('taking part: a custom plan, the simple view, withdrawing and hiding', 
     }
     expect(await ann.page.getByTestId('simple-add').isDisabled()).toBe(true);
     expect(await ann.page.getByTestId('simple-readonly').textContent()).toMatch(/cannot be changed/);
+    // In the full editor a refused key says why in words, not that the link is view-only.
+    await ben.page.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+    await ben.page.keyboard.press('n');
+    await expect.poll(() => ben.page.getByTestId('announcer').textContent()).toMatch(/In this phase the map cannot be changed/);
 
     // Back to gathering: the phone adds two factors and connects them with big controls.
     await fac.page.getByTestId('phase-select').selectOption('gather');

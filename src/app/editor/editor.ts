@@ -69,17 +69,20 @@ export class Editor {
     return this.canEdit && !this.locked.has(id);
   }
 
+  /** Why this person may not change the map now, in a sentence (a view-only link, a lock, a phase). */
+  readOnlyReason = 'This link lets you view the map, not change it.';
+
   /** Says so, and returns false, when this person may not change the map. */
   private mayEdit(): boolean {
     if (!this.readOnly()) return true;
-    this.ui.announce('This link lets you view the map, not change it.');
+    this.ui.announce(this.readOnlyReason);
     return false;
   }
 
   /** Runs an edit as its own undo step, turning a refused edit into a sentence on screen. */
   private edit<T>(fn: () => T): T | null {
     if (this.readOnly()) {
-      this.ui.announce('This link lets you view the map, not change it.');
+      this.ui.announce(this.readOnlyReason);
       return null;
     }
     try {

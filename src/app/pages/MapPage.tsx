@@ -148,6 +148,13 @@ function useWorkspace(session: MapSession, author: string, readOnly: boolean, ro
  * the same rules (src/core/model/policy.ts); here they grey out what would be
  * refused, so nobody's edit silently springs back.
  */
+function readOnlyReason(status: SessionStatus, state: SessionState): string {
+  if (status.role === 'viewer') return 'This link lets you view the map, not change it.';
+  if (status.connection === 'rejected') return 'You are not connected to this map, so changes cannot be made here.';
+  if (state.locked) return 'The facilitator has locked the map: you can still vote and comment.';
+  return 'In this phase the map cannot be changed; the facilitator will open it again.';
+}
+
 function structureReadOnly(status: SessionStatus, state: SessionState): boolean {
   if (status.role === 'viewer' || status.connection === 'rejected') return true;
   if (status.role === 'facilitator') return false;
@@ -213,6 +220,7 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
   const [recoveryError, setRecoveryError] = useState<string | null>(null);
   const [simple, setSimple] = useSimplePreference();
   useWorkshopOverlay(session.doc, store, sessionState, status.role === 'facilitator');
+  editor.readOnlyReason = readOnlyReason(status, sessionState);
   // Set while rendering (not in an effect) so the panels rendered below in this same pass see it.
   const lockedKey = status.role === 'facilitator' ? '' : sessionState.lockedElements.join(',');
   if ([...editor.locked].join(',') !== lockedKey) editor.locked = new Set(lockedKey ? lockedKey.split(',') : []);
