@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { CSV_FILES, EXPORT_FORMATS, exportInputFromDoc, exportMap, isExportFormat } from '../src/core/formats';
-import { readMap } from '../src/core/model';
+import { moderatedIds, readShownMap, redactedIds } from '../src/core/model';
 import { historyCsv, readHistory } from '../server/history';
 import { analyseLoops } from '../server/loops';
 import { SqliteStore, StoreOpenError } from '../server/store/sqlite';
@@ -60,20 +60,23 @@ async function main(): Promise<void> {
     const record = await store.getMap(args.map);
     if (!record) fail(`There is no map with id ${args.map} in ${dataDir}.`);
     let body: string | Uint8Array;
+    // The map as it is now decides what was withdrawn or hidden; exports and the history leave that out.
+    const live = new Y.Doc();
+    const state = await store.loadState(args.map);
+    if (state.checkpoint) Y.applyUpdate(live, state.checkpoint);
+    for (const update of state.updates) Y.applyUpdate(live, update);
     if (format === 'history') {
-      body = historyCsv((await readHistory(store, args.map, 0, Number.MAX_SAFE_INTEGER)).entries);
+      body = historyCsv((await readHistory(store, args.map, 0, Number.MAX_SAFE_INTEGER, redactedIds(live))).entries);
     } else {
-      const doc = new Y.Doc();
+      let doc = live;
       if (args.snapshot) {
         const snapshot = await store.getSnapshot(args.map, args.snapshot);
         if (!snapshot) fail(`Map ${args.map} has no snapshot ${args.snapshot}.`);
+        doc = new Y.Doc();
         Y.applyUpdate(doc, snapshot.state);
-      } else {
-        const state = await store.loadState(args.map);
-        if (state.checkpoint) Y.applyUpdate(doc, state.checkpoint);
-        for (const update of state.updates) Y.applyUpdate(doc, update);
       }
-      const input = exportInputFromDoc(doc, analyseLoops(readMap(doc)));
+      const leaveOut = moderatedIds(live);
+      const input = exportInputFromDoc(doc, analyseLoops(readShownMap(doc, leaveOut)), undefined, leaveOut);
       const csvFile = args.file as (typeof CSV_FILES)[number] | undefined;
       body = (await exportMap(format, input, csvFile ? { csvFile } : {})).body;
     }

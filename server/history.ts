@@ -26,7 +26,7 @@ export interface HistoryEntry {
 
 const KINDS: Record<string, string> = {
   nodes: 'factor', edges: 'link', sections: 'section', loopNames: 'loop name', meta: 'map',
-  session: 'session', votes: 'vote', voteResults: 'vote result', comments: 'comment',
+  session: 'session', votes: 'vote', voteResults: 'vote result', comments: 'comment', withdrawals: 'withdrawal',
 };
 const SYSTEM_AUTHOR = /^(server|template:|import:|migration)/;
 
@@ -40,8 +40,15 @@ export function pseudonym(mapId: string, author: string): string {
  * Replays a map's update log from the start, reading each update's effect.
  * Labels of removed elements are remembered, so a removal says what went.
  */
+/** Shown instead of the words of something withdrawn by its author or hidden by the facilitator. */
+export const REDACTED_LABEL = '(withdrawn or hidden)';
+
 export class HistoryReplay {
   readonly doc = new Y.Doc();
+
+  /** `redacted`: ids whose labels and texts must not be told (see redactedIds). */
+  constructor(private readonly redacted: ReadonlySet<string> = new Set()) {}
+
   private readonly labels = new Map<string, string>();
   /** A link's ends, so its removal reads with its factors' names as they are then. */
   private readonly ends = new Map<string, [string, string]>();
@@ -61,13 +68,15 @@ export class HistoryReplay {
   }
 
   private labelFor(root: string, id: string): string {
+    if (this.redacted.has(id)) return REDACTED_LABEL;
     const entry = this.doc.getMap<unknown>(root).get(id);
     if (root === 'edges') {
       if (entry instanceof Y.Map) this.ends.set(id, [String(entry.get('source')), String(entry.get('target'))]);
       const ends = this.ends.get(id);
       if (!ends) return '';
       const [source, target] = ends;
-      return `${this.labels.get(source) ?? source} → ${this.labels.get(target) ?? target}`;
+      const name = (factor: string) => (this.redacted.has(factor) ? REDACTED_LABEL : this.labels.get(factor) ?? factor);
+      return `${name(source)} → ${name(target)}`;
     }
     if (entry instanceof Y.Map) {
       const label = entry.get('label') ?? entry.get('title') ?? entry.get('text');
@@ -101,8 +110,10 @@ export class HistoryReplay {
 }
 
 /** Entries after `afterSeq` (at most `limit`), replaying the log from its start. */
-export async function readHistory(store: Store, mapId: string, afterSeq: number, limit: number): Promise<{ entries: HistoryEntry[]; next: number | null }> {
-  const replay = new HistoryReplay();
+export async function readHistory(
+  store: Store, mapId: string, afterSeq: number, limit: number, redacted: ReadonlySet<string> = new Set(),
+): Promise<{ entries: HistoryEntry[]; next: number | null }> {
+  const replay = new HistoryReplay(redacted);
   const entries: HistoryEntry[] = [];
   const PAGE = 1_000;
   let cursor = 0;

@@ -10,7 +10,7 @@ import { diffMaps } from '../../src/core/analysis/compare';
 import { historyCsv, readHistory, stateAt } from '../history';
 import { applyMerge, createBreakout, mergePlan } from '../breakouts';
 import { snapshotDoc, takeSnapshot } from '../snapshots';
-import { initMap, readShownMap, LIMITS } from '../../src/core/model';
+import { initMap, moderatedIds, readShownMap, redactedIds, LIMITS } from '../../src/core/model';
 import { MAP_ID_PATTERN, ROLES, hashToken, hashTokens, newMapId, newTokens, roleForToken, type Role, type Tokens } from '../auth';
 import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config';
@@ -194,8 +194,10 @@ async function describeMap(ctx: ApiContext, req: IncomingMessage, res: ServerRes
 }
 
 /** Renders a document in any export format and sends it as a download. */
-export async function sendExport(res: ServerResponse, doc: Y.Doc, format: ExportFormat, file: (typeof CSV_FILES)[number] | undefined, inline = false): Promise<void> {
-  const input = exportInputFromDoc(doc, analyseLoops(readShownMap(doc)));
+export async function sendExport(
+  res: ServerResponse, doc: Y.Doc, format: ExportFormat, file: (typeof CSV_FILES)[number] | undefined, inline = false, alsoLeaveOut?: ReadonlySet<string>,
+): Promise<void> {
+  const input = exportInputFromDoc(doc, analyseLoops(readShownMap(doc, alsoLeaveOut)), undefined, alsoLeaveOut);
   const result = await renderExport(format, input, file ? { csvFile: file } : {});
   sendFile(res, result.body, result.contentType, result.filename, inline && (format === 'svg' || format === 'png'));
 }
@@ -299,7 +301,9 @@ async function history(ctx: ApiContext, req: IncomingMessage, res: ServerRespons
   const query = historyQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) throw new HttpError(400, firstIssue(query.error));
   await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
-  const page = await readHistory(ctx.store, mapId, query.data.after, query.data.limit);
+  // Withdrawn and hidden words stay out of the history too, though they were once on the map.
+  const redacted = await withDoc(ctx, mapId, (doc) => redactedIds(doc));
+  const page = await readHistory(ctx.store, mapId, query.data.after, query.data.limit, redacted);
   if (query.data.format === 'csv') sendFile(res, historyCsv(page.entries), 'text/csv; charset=utf-8', `history-${mapId}.csv`);
   else sendJson(res, 200, page);
 }
@@ -316,9 +320,10 @@ async function historyState(ctx: ApiContext, req: IncomingMessage, res: ServerRe
   const query = stateQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) throw new HttpError(400, firstIssue(query.error));
   await authorise(ctx, req, url, mapId, ['facilitator', 'editor', 'viewer']);
+  const leaveOut = await withDoc(ctx, mapId, (live) => moderatedIds(live));
   const doc = await stateAt(ctx.store, mapId, query.data.seq);
   try {
-    await sendExport(res, doc, query.data.format, query.data.file, query.data.inline === '1');
+    await sendExport(res, doc, query.data.format, query.data.file, query.data.inline === '1', leaveOut);
   } finally {
     doc.destroy();
   }

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
-  addFactor, addLink, readSession, readWithdrawals, restoreContribution, setHidden, setLocked, setPhase,
-  withdrawContribution, withdrawalsMap,
+  addComment, addFactor, addLink, readComments, readSession, readWithdrawals, restoreContribution, setHidden, setLocked, setPhase,
+  withdrawComment, withdrawContribution, withdrawalsMap,
 } from '../../src/core/model';
 import { connectClient, waitFor, waitSynced, type Client } from '../helpers/clients';
 import { createMap, startTestServer, type CreatedMap, type TestServer } from '../helpers/server';
@@ -127,5 +127,38 @@ describe('withdrawing and hiding contributions', () => {
     expect(after.loops[0]!.nodeIds.sort()).toEqual([a, b].sort());
     // The document itself keeps them, so putting them back restores everything.
     expect(view.getMap('nodes').size).toBe(4);
+  });
+
+  it('the change history and past states leave out the words of withdrawn and hidden contributions and comments', async () => {
+    const facilitator = client(map.tokens.facilitator, 'fac');
+    const ed = client(map.tokens.editor, 'ed');
+    await Promise.all([waitSynced(facilitator), waitSynced(ed)]);
+    const kept = addFactor(facilitator.doc, { label: 'Funding cycles' }, { author: 'fac' });
+    const secret = addFactor(ed.doc, { label: 'Something I regret sharing' }, { author: 'ed' });
+    const rude = addFactor(ed.doc, { label: 'Off-topic insult' }, { author: 'ed' });
+    await waitFor(() => facilitator.doc.getMap('nodes').size === 3, 'factors to meet');
+    addLink(facilitator.doc, { source: kept, target: secret, polarity: '+' }, { author: 'fac' });
+    const comment = addComment(ed.doc, { target: kept, text: 'A private detail', authorName: 'Ed' }, { author: 'ed' });
+    await waitFor(() => readComments(facilitator.doc).length === 1 && facilitator.doc.getMap('edges').size === 1, 'link and comment to meet');
+    const history = async (format: 'json' | 'csv') => (await fetch(`${server.url}/api/maps/${map.id}/history?format=${format}&token=${map.tokens.viewer}`)).text();
+    expect(await history('json')).toContain('Something I regret sharing');
+    const beforeSeq = ((JSON.parse(await history('json')) as { entries: { seq: number }[] }).entries.at(-1)!).seq;
+
+    withdrawContribution(ed.doc, secret, { author: 'ed' });
+    withdrawComment(ed.doc, comment, { author: 'ed' });
+    setHidden(facilitator.doc, rude, true, { author: 'fac' });
+    await waitFor(() => readWithdrawals(facilitator.doc).has(secret) && readSession(ed.doc).hidden.includes(rude)
+      && readComments(facilitator.doc)[0]!.withdrawn, 'moderation to meet');
+    await serverView();
+    for (const format of ['json', 'csv'] as const) {
+      const text = await history(format);
+      expect(text).toContain('Funding cycles');
+      for (const words of ['Something I regret sharing', 'Off-topic insult', 'A private detail']) expect(text).not.toContain(words);
+      expect(text).toContain('(withdrawn or hidden)');
+    }
+    // The map as it stood before the withdrawal is exported without it as well.
+    const past = (await (await fetch(`${server.url}/api/maps/${map.id}/history/state?seq=${beforeSeq}&format=json&token=${map.tokens.viewer}`)).json()) as { nodes: { label: string }[]; edges: unknown[] };
+    expect(past.nodes.map((n) => n.label)).toEqual(['Funding cycles']);
+    expect(past.edges).toEqual([]);
   });
 });

@@ -86,9 +86,9 @@ function byId(a: { id: string }, b: { id: string }): number {
  * analysis engine; without them the export says the loop list is not
  * complete rather than claiming a map has no loops.
  */
-export function exportInputFromDoc(doc: Y.Doc, loops?: LoopExport, now?: Date): ExportInput {
+export function exportInputFromDoc(doc: Y.Doc, loops?: LoopExport, now?: Date, alsoLeaveOut?: ReadonlySet<string>): ExportInput {
   // Exports hold what participants see: nothing hidden by the facilitator or withdrawn by its author.
-  const map = readShownMap(doc);
+  const map = readShownMap(doc, alsoLeaveOut);
   const input: ExportInput = {
     title: map.meta.title,
     nodes: map.nodes,

@@ -452,7 +452,17 @@ export function shownMap(map: MapSnapshot, moderated: ReadonlySet<string>): MapS
   return { ...map, nodes, edges };
 }
 
-/** `readMap` for exports and analysis: what participants see. */
-export function readShownMap(doc: Y.Doc): MapSnapshot {
-  return shownMap(readMap(doc), moderatedIds(doc));
+/**
+ * `readMap` for exports and analysis: what participants see. `alsoLeaveOut`
+ * adds ids moderated elsewhere (the live map's, when exporting a past state).
+ */
+export function readShownMap(doc: Y.Doc, alsoLeaveOut: ReadonlySet<string> = new Set()): MapSnapshot {
+  return shownMap(readMap(doc), new Set([...moderatedIds(doc), ...alsoLeaveOut]));
+}
+
+/** Ids whose words must not reach research outputs: moderated elements, hidden and withdrawn comments. */
+export function redactedIds(doc: Y.Doc): Set<string> {
+  const ids = moderatedIds(doc);
+  for (const comment of readComments(doc)) if (comment.withdrawn) ids.add(comment.id);
+  return ids;
 }
