@@ -35,6 +35,7 @@ const IDLE_AFTER_MS = 60_000;
 const NAME_KEY = 'causeway.displayName';
 const COLOUR_KEY = 'causeway.colour';
 export const MAX_NAME_LENGTH = 40;
+export const ANONYMOUS_NAME = 'A participant';
 const NO_MARKS: RemoteMarks = { selectedBy: [], editingBy: [] };
 
 export function storedDisplayName(): string | null {
@@ -195,6 +196,15 @@ export class Presence {
     this.patch({ presenting });
   }
 
+  /** While the facilitator hides names, other participants read as "A participant" everywhere (list, pointers, marks). */
+  private anonymous = false;
+
+  setAnonymous(anonymous: boolean): void {
+    if (anonymous === this.anonymous) return;
+    this.anonymous = anonymous;
+    this.onChange();
+  }
+
   /** Any input from this person: not idle, and idle again after a minute without. */
   activity = (): void => {
     if (this.self?.idle) this.patch({ idle: false });
@@ -211,7 +221,9 @@ export class Presence {
     const people: Person[] = [];
     for (const [clientId, state] of this.awareness.getStates()) {
       if (!isPresenceState(state)) continue;
-      people.push({ ...state, clientId, isSelf: clientId === this.awareness.clientID });
+      const isSelf = clientId === this.awareness.clientID;
+      const hideName = this.anonymous && !isSelf && state.user.role !== 'facilitator';
+      people.push({ ...state, ...(hideName ? { user: { ...state.user, name: ANONYMOUS_NAME } } : {}), clientId, isSelf });
     }
     // You first, then others by name, so the list does not jump about.
     people.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.user.name.localeCompare(b.user.name) || a.clientId - b.clientId);

@@ -95,7 +95,8 @@ describe('sections, layout and touch', () => {
 
   it('on a phone: tap selects, long-press opens the menu, two fingers pinch-zoom, one finger pans', async () => {
     const map = await createMap(suite.server.url, { title: 'Phone' });
-    const pat = await join(map.links.editor, 'Pat', { viewport: { width: 390, height: 844 }, touch: true });
+    // Phones open in the simple view; this one asks for the full editor, as its button does.
+    const pat = await join(`${map.links.editor}&simple=0`, 'Pat', { viewport: { width: 390, height: 844 }, touch: true });
     const { page } = pat;
     await page.getByTestId('quick-entry').fill('Housing -> - Stability');
     await page.getByTestId('quick-entry').press('Enter');

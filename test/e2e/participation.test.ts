@@ -5,6 +5,7 @@ import { readEdges, readNodes, readWithdrawals } from '../../src/core/model';
 import { connectClient, waitFor, waitSynced } from '../helpers/clients';
 import { useBrowserSuite } from '../helpers/e2e';
 import { addFactor, factorLabels, factorNode, type Person } from '../helpers/people';
+import { addFactor as addFactorOp } from '../../src/core/model';
 import { createMap } from '../helpers/server';
 
 const suite = useBrowserSuite();
@@ -66,6 +67,7 @@ describe('taking part: a custom plan, the simple view, withdrawing and hiding', 
     await ben.page.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
     await ben.page.keyboard.press('n');
     await expect.poll(() => ben.page.getByTestId('announcer').textContent()).toMatch(/In this phase the map cannot be changed/);
+    await expect.poll(() => ben.page.getByTestId('notice').textContent()).toMatch(/In this phase the map cannot be changed/);
 
     // Back to gathering: the phone adds two factors and connects them with big controls.
     await fac.page.getByTestId('phase-select').selectOption('gather');
@@ -152,4 +154,27 @@ describe('taking part: a custom plan, the simple view, withdrawing and hiding', 
     await ben.page.locator('.react-flow').waitFor();
     for (const p of [fac, ann, ben]) expect(p.errors).toEqual([]);
   }, 150_000);
+
+  it('the simple view puts a new factor by the others, not at the corner of the map', async () => {
+    const map = await createMap(suite.server.url, { title: 'Placement' });
+    const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });
+    try {
+      await waitSynced(seeder);
+      addFactorOp(seeder.doc, { label: 'Far left', x: 3000, y: 2000 }, { author: 'seeder' });
+      addFactorOp(seeder.doc, { label: 'Far right', x: 3600, y: 2400 }, { author: 'seeder' });
+      const sam = await suite.join(map.links.editor, 'Sam', { viewport: PHONE, touch: true });
+      await sam.page.getByTestId('simple-mode').waitFor();
+      await expect.poll(() => textViewFactors(sam.page), { timeout: 10_000 }).toEqual(['Far left', 'Far right']);
+      await simpleAdd(sam.page, 'Waiting lists');
+      await waitFor(() => readNodes(seeder.doc).length === 3, 'the new factor to arrive');
+      const added = readNodes(seeder.doc).find((n) => n.label === 'Waiting lists')!;
+      expect(added.x).toBeGreaterThan(2500);
+      expect(added.x).toBeLessThan(4200);
+      expect(added.y).toBeGreaterThan(1500);
+      expect(added.y).toBeLessThan(2900);
+      expect(sam.errors).toEqual([]);
+    } finally {
+      seeder.destroy();
+    }
+  }, 60_000);
 });

@@ -72,7 +72,7 @@ function GettingStarted() {
           <li>Or type a whole link in the bar below the map: <code>Funding -&gt; + Staff turnover</code>.</li>
         </ol>
       ) : (
-        <p className="panel__text">You can look at the map and select factors and links to read about them. This link does not allow changes.</p>
+        <p className="panel__text" data-testid="read-only-reason">{editor.readOnlyReason} You can still select factors and links to read about them.</p>
       )}
       <p className="panel__text">
         <button type="button" className="linklike" onClick={() => editor.ui.set({ shortcutsOpen: true })}>Keyboard shortcuts</button>

@@ -10,6 +10,8 @@ const selectBusy = (s: UiState) => s.layoutBusy;
 const selectShortcuts = (s: UiState) => s.shortcutsOpen;
 const selectAnnouncement = (s: UiState) => s.announcement;
 const selectError = (s: UiState) => s.error;
+const selectNotice = (s: UiState) => s.notice;
+const NOTICE_MS = 5_000;
 
 /** The editor's toolbar: big, labelled buttons, each with a keyboard shortcut in its tooltip. */
 export function Toolbar({ onFind }: { onFind: () => void }) {
@@ -106,9 +108,17 @@ export function Announcer() {
   const editor = useEditor();
   const announcement = useUi(editor.ui, selectAnnouncement);
   const error = useUi(editor.ui, selectError);
+  const notice = useUi(editor.ui, selectNotice);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => editor.ui.set({ notice: null }), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [editor, notice]);
   return (
     <>
       <p className="visually-hidden" aria-live="polite" data-testid="announcer">{announcement.text}</p>
+      {/* aria-hidden: the announcer above already says it; this is for eyes. */}
+      {notice && <p className="notice" aria-hidden="true" data-testid="notice">{notice.text}</p>}
       {error && (
         <div className="banner banner--error" role="alert" data-testid="editor-error">
           <span>{error}</span>

@@ -43,6 +43,23 @@ const NO_VIEWPORT: Viewport = { centre: () => ({ x: 0, y: 0 }), centreOn: () => 
 export class Editor {
   viewport: Viewport = NO_VIEWPORT;
 
+  /** No canvas on screen (the simple view, the text view on a phone): places new factors by the map, not the origin. */
+  detachViewport(): void {
+    this.viewport = NO_VIEWPORT;
+  }
+
+  /** The centre of the view, or without a canvas the middle of the map's factors. */
+  private viewCentre(): Point {
+    if (this.viewport !== NO_VIEWPORT) return this.viewport.centre();
+    const boxes = this.boxes();
+    if (boxes.length === 0) return { x: 0, y: 0 };
+    const left = Math.min(...boxes.map((b) => b.x));
+    const right = Math.max(...boxes.map((b) => b.x + b.width));
+    const top = Math.min(...boxes.map((b) => b.y));
+    const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+    return { x: (left + right) / 2, y: (top + bottom) / 2 };
+  }
+
   constructor(
     readonly doc: Y.Doc,
     readonly author: string,
@@ -75,14 +92,14 @@ export class Editor {
   /** Says so, and returns false, when this person may not change the map. */
   private mayEdit(): boolean {
     if (!this.readOnly()) return true;
-    this.ui.announce(this.readOnlyReason);
+    this.ui.refuse(this.readOnlyReason);
     return false;
   }
 
   /** Runs an edit as its own undo step, turning a refused edit into a sentence on screen. */
   private edit<T>(fn: () => T): T | null {
     if (this.readOnly()) {
-      this.ui.announce(this.readOnlyReason);
+      this.ui.refuse(this.readOnlyReason);
       return null;
     }
     try {
@@ -107,7 +124,7 @@ export class Editor {
 
   /** Adds a factor centred near `at` (the view's centre by default) in a free spot, and starts editing its label. */
   addFactor(options: { at?: Point; label?: string; kind?: NodeKind; edit?: boolean } = {}): string | null {
-    const at = options.at ?? this.viewport.centre();
+    const at = options.at ?? this.viewCentre();
     const wanted = { x: at.x - NEW_FACTOR_SIZE.width / 2, y: at.y - NEW_FACTOR_SIZE.height / 2 };
     const spot = options.at ? wanted : freeSpot(wanted, this.boxes());
     const id = this.edit(() => addFactor(this.doc, {
@@ -149,7 +166,7 @@ export class Editor {
   startEditing(id: string): void {
     if (this.readOnly() || !this.store.factor(id)) return;
     if (this.locked.has(id)) {
-      this.ui.announce('The facilitator has locked this factor: you can comment on it, not change it.');
+      this.ui.refuse('The facilitator has locked this factor: you can comment on it, not change it.');
       return;
     }
     this.pendingText = null;
@@ -356,7 +373,7 @@ export class Editor {
       const ys = [...payload.factors.map((f) => f.y), ...payload.sections.map((s) => s.y)];
       const left = Math.min(...xs);
       const top = Math.min(...ys);
-      const centre = this.viewport.centre();
+      const centre = this.viewCentre();
       const visible = Math.abs(left - centre.x) < 2000 && Math.abs(top - centre.y) < 2000;
       target = visible ? { x: left + 40, y: top + 40 } : { x: centre.x - 100, y: centre.y - 40 };
     }
@@ -413,7 +430,7 @@ export class Editor {
     const anchorId = plan.factors.find((f) => f.existingId)?.existingId ?? null;
     const anchor = anchorId ? this.store.boxOf(anchorId) : null;
     const origin = at ?? (anchor ? { x: anchor.x + anchor.width + 80, y: anchor.y } : (() => {
-      const c = this.viewport.centre();
+      const c = this.viewCentre();
       return { x: c.x - NEW_FACTOR_SIZE.width / 2, y: c.y - NEW_FACTOR_SIZE.height / 2 };
     })());
     // A chain reads left to right: each new factor goes to the right of the one before it.
@@ -454,7 +471,7 @@ export class Editor {
   addSection(title = 'New section', at?: Point): string | null {
     const selected = this.store.selectedNodeIds().map((id) => this.store.boxOf(id)!).filter(Boolean);
     const around = sectionAround(selected);
-    const centre = at ?? this.viewport.centre();
+    const centre = at ?? this.viewCentre();
     const rect = around ?? { x: Math.round(centre.x - 240), y: Math.round(centre.y - 160), width: 480, height: 320 };
     const colour = SECTION_COLOURS[this.store.allSections().length % SECTION_COLOURS.length]!.value;
     const id = this.edit(() => addSection(this.doc, { title, colour, ...rect }, this.ctx));
@@ -515,7 +532,7 @@ export class Editor {
 
   centreOfFactor(id: string): Point {
     const box = this.store.boxOf(id);
-    return box ? { x: box.x + box.width / 2, y: box.y + box.height / 2 } : this.viewport.centre();
+    return box ? { x: box.x + box.width / 2, y: box.y + box.height / 2 } : this.viewCentre();
   }
 
   /** Selects a factor or link, brings it into view and gives it keyboard focus. */

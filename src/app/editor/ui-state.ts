@@ -38,6 +38,8 @@ export interface UiState {
   announcement: { text: string; serial: number };
   /** A plain sentence about something that went wrong. */
   error: string | null;
+  /** Why an action was not allowed just now (shown for a few seconds, and said to screen readers). */
+  notice: { text: string; serial: number } | null;
   shortcutsOpen: boolean;
 }
 
@@ -64,6 +66,7 @@ export class EditorUi {
     layoutBusy: false,
     announcement: { text: '', serial: 0 },
     error: null,
+    notice: null,
     shortcutsOpen: false,
   };
   private readonly listeners = new Set<() => void>();
@@ -91,6 +94,12 @@ export class EditorUi {
 
   announce(text: string): void {
     this.set({ announcement: { text, serial: this.state.announcement.serial + 1 } });
+  }
+
+  /** Something this person may not do now: said aloud and shown briefly, without a banner to dismiss. */
+  refuse(text: string): void {
+    this.set({ notice: { text, serial: (this.state.notice?.serial ?? 0) + 1 } });
+    this.announce(text);
   }
 
   fail(error: unknown): void {

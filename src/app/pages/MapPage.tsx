@@ -220,6 +220,8 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
   const [recoveryError, setRecoveryError] = useState<string | null>(null);
   const [simple, setSimple] = useSimplePreference();
   useWorkshopOverlay(session.doc, store, sessionState, status.role === 'facilitator');
+  const hideNames = sessionState.anonymous && status.role !== 'facilitator';
+  useEffect(() => presence.setAnonymous(hideNames), [presence, hideNames]);
   editor.readOnlyReason = readOnlyReason(status, sessionState);
   // Set while rendering (not in an effect) so the panels rendered below in this same pass see it.
   const lockedKey = status.role === 'facilitator' ? '' : sessionState.lockedElements.join(',');

@@ -30,7 +30,7 @@ export function JoinDialog({ initial, onJoin, onCancel }: Props) {
     }}>
       <form method="dialog" onSubmit={submit} className="form">
         <h2 id="join-title">What name should others see?</h2>
-        <p className="dialog__hint">A first name or a nickname is fine. It is only kept in this browser.</p>
+        <p className="dialog__hint">A first name or a nickname is fine. Others see it while you are here, and beside any comment you write; it is not stored with the factors and links you add.</p>
         <label className="field">
           <span>Your name</span>
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={MAX_NAME_LENGTH} autoFocus autoComplete="nickname" data-testid="display-name" />

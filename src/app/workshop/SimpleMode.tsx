@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import type * as Y from 'yjs';
 import { loopLabels } from '../../core/analysis/structure';
 import { LIMITS, ModelError } from '../../core/model/ops';
@@ -47,6 +47,8 @@ export function SimpleMode({ doc, session, analysis, author, canEdit, canVote, c
   const [open, setOpen] = useState<Action>(null);
   const [message, setMessage] = useState<string | null>(null);
   const voteOpen = session.vote?.open === true;
+  // No canvas here: new factors go by the middle of the map, not to its origin.
+  useEffect(() => editor.detachViewport(), [editor]);
 
   const toggle = (action: Action) => {
     setMessage(null);
