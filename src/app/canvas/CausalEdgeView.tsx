@@ -1,5 +1,5 @@
-import { BaseEdge, useInternalNode, useStore, type EdgeProps } from '@xyflow/react';
-import { memo, useSyncExternalStore, type MouseEvent } from 'react';
+import { BaseEdge, useStore, type EdgeProps, type InternalNode, type ReactFlowState } from '@xyflow/react';
+import { memo, useCallback, useSyncExternalStore, type MouseEvent } from 'react';
 import type { Polarity } from '../../core/model/types';
 import { useEditor } from '../editor/context';
 import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
@@ -11,8 +11,7 @@ import { NEW_FACTOR_SIZE } from './placement';
 
 const CLASS: Record<Polarity, string> = { '+': 'pos', '-': 'neg', '?': 'unknown' };
 
-function useBox(id: string): Box | null {
-  const node = useInternalNode(id);
+function boxOf(node: InternalNode | undefined): Box | null {
   if (!node) return null;
   const { x, y } = node.internals.positionAbsolute;
   return {
@@ -20,6 +19,19 @@ function useBox(id: string): Box | null {
     width: node.measured.width ?? NEW_FACTOR_SIZE.width,
     height: node.measured.height ?? NEW_FACTOR_SIZE.height,
   };
+}
+
+type Ends = readonly [InternalNode | undefined, InternalNode | undefined];
+const sameEnds = (a: Ends, b: Ends) => a[0] === b[0] && a[1] === b[1];
+
+/**
+ * Both ends of a link in one store subscription (React Flow runs every subscription's selector on
+ * every store change, so with thousands of links each one counts). React Flow replaces a node's
+ * internal object whenever it moves or is measured, so identity says when to redraw.
+ */
+function useEnds(source: string, target: string): Ends {
+  const select = useCallback((s: ReactFlowState): Ends => [s.nodeLookup.get(source), s.nodeLookup.get(target)], [source, target]);
+  return useStore(select, sameEnds);
 }
 
 const stop = (event: MouseEvent) => event.stopPropagation();
@@ -75,8 +87,9 @@ function EdgeToolbar({ id, polarity, delay, x, y }: { id: string; polarity: Pola
  */
 function CausalEdgeView({ id, source, target, data, selected, markerEnd }: EdgeProps<CausalEdge>) {
   const editor = useEditor();
-  const from = useBox(source);
-  const to = useBox(target);
+  const [sourceNode, targetNode] = useEnds(source, target);
+  const from = boxOf(sourceNode);
+  const to = boxOf(targetNode);
   const { selectedBy } = useRemoteMarks(id);
   const link = data?.link;
   if (!link || !from || !to) return null;

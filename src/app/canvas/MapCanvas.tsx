@@ -2,7 +2,7 @@ import {
   Background, ConnectionMode, Controls, MiniMap, ReactFlow, useReactFlow, useStore,
   type Connection, type EdgeTypes, type FinalConnectionState, type NodeTypes, type OnNodeDrag, type Viewport,
 } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useSyncExternalStore, type FocusEvent, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type FocusEvent, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import { useLongPress, LongPressEventType } from 'use-long-press';
 import type { Presence } from '../../sync/presence';
 import { useEditor } from '../editor/context';
@@ -14,6 +14,7 @@ import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
 import { kindInfo } from './kinds';
 import SectionNodeView from './SectionNodeView';
+import './canvas-gesture.css';
 
 const nodeTypes: NodeTypes = { factor: FactorNodeView, section: SectionNodeView };
 const edgeTypes: EdgeTypes = { causal: CausalEdgeView };
@@ -28,6 +29,26 @@ interface Props {
   /** The person panned or zoomed by hand (not a programmatic move): following stops. */
   onUserMoved: () => void;
 }
+
+/*
+ * Every prop below that React Flow tracks (see its StoreUpdater) must keep its identity between
+ * renders: a new array, object or function is written into React Flow's store, and every store
+ * write re-runs the selectors of every drawn factor and link (thousands on a large map).
+ */
+const SNAP_GRID: [number, number] = [GRID, GRID];
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+const PAN_BUTTONS_WHEN_BOX_SELECTING = [1, 2];
+const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: 0.15 };
+const PRO_OPTIONS = { hideAttribution: false };
+const ARIA_LABELS = {
+  'node.a11yDescription.default': 'Arrow keys move between factors. Enter renames. L links to another factor. ] and [ follow links. Delete removes.',
+  'edge.a11yDescription.default': 'Plus, minus or question mark set the polarity. D sets a delay. ] goes to the target, [ to the source.',
+};
+const isValidConnection = (c: { source: string; target: string }) => c.source !== c.target;
+
+const minimapNodeColour = (node: { type?: string; data: unknown }) =>
+  node.type === 'section' ? 'transparent' : MINIMAP_COLOUR[kindInfo((node.data as { factor: { kind: string } }).factor.kind).id] ?? '#6366f1';
+const minimapStrokeColour = (node: { type?: string }) => (node.type === 'section' ? '#9ca3af' : 'transparent');
 
 const selectSnap = (s: UiState) => s.snapToGrid;
 const selectBox = (s: UiState) => s.boxSelect;
@@ -76,10 +97,11 @@ function targetAt(element: Element | null): MenuTarget {
 }
 
 /** The React Flow canvas bound to the map document through the editor's FlowStore. */
-export function MapCanvas({ presence, onUserMoved }: Props) {
+export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Props) {
   const editor = useEditor();
   const { store } = editor;
-  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  // Every change, each pointer move of a drag included (the page around hears of moves less often).
+  const snapshot = useSyncExternalStore(store.subscribeCanvas, store.getSnapshot);
   const flow = useReactFlow<CanvasNode, CausalEdge>();
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
@@ -88,6 +110,8 @@ export function MapCanvas({ presence, onUserMoved }: Props) {
   const readOnly = !editor.canEdit;
   const size = useRef({ width, height });
   size.current = { width, height };
+  const userMoved = useRef(onUserMoved);
+  userMoved.current = onUserMoved;
 
   // The editor reaches the viewport through this adapter (centre, fit, focus).
   useEffect(() => {
@@ -109,9 +133,17 @@ export function MapCanvas({ presence, onUserMoved }: Props) {
   }, [editor, flow]);
 
   const shareView = useCallback((viewport: Viewport) => {
+    const { width, height } = size.current;
     if (!width || !height) return;
     presence.setView({ x: (width / 2 - viewport.x) / viewport.zoom, y: (height / 2 - viewport.y) / viewport.zoom, zoom: viewport.zoom });
-  }, [presence, width, height]);
+  }, [presence]);
+  const onMove = useCallback((_event: unknown, viewport: Viewport) => shareView(viewport), [shareView]);
+  const onMoveStart = useCallback((event: unknown) => {
+    // Only a move by hand (a programmatic one has no event) ends following.
+    if (event) userMoved.current();
+  }, []);
+  const onInit = useCallback((instance: { getViewport: () => Viewport }) => shareView(instance.getViewport()), [shareView]);
+  const onMouseLeave = useCallback(() => presence.setCursor(null), [presence]);
 
   const onPointerMove = useCallback((event: MouseEvent) => {
     presence.setCursor(flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
@@ -154,8 +186,18 @@ export function MapCanvas({ presence, onUserMoved }: Props) {
     if (node.type === 'factor') editor.startEditing(node.id);
   }, [editor]);
 
-  const onDragStart: OnNodeDrag<CanvasNode> = useCallback((_event, _node, nodes) => store.startDrag(nodes.map((n) => n.id)), [store]);
-  const onDragStop: OnNodeDrag<CanvasNode> = useCallback((_event, _node, nodes) => store.endDrag(nodes.map((n) => n.id)), [store]);
+  // While factors are dragged the rest of the canvas is not hit-tested (canvas-gesture.css); set on the element, not through React.
+  const container = useRef<HTMLDivElement>(null);
+  const onSelectionDragStart = useCallback((_event: unknown, nodes: CanvasNode[]) => {
+    container.current?.classList.add('is-dragging-nodes');
+    store.startDrag(nodes.map((n) => n.id));
+  }, [store]);
+  const onSelectionDragStop = useCallback((_event: unknown, nodes: CanvasNode[]) => {
+    container.current?.classList.remove('is-dragging-nodes');
+    store.endDrag(nodes.map((n) => n.id));
+  }, [store]);
+  const onDragStart: OnNodeDrag<CanvasNode> = useCallback((event, _node, nodes) => onSelectionDragStart(event, nodes), [onSelectionDragStart]);
+  const onDragStop: OnNodeDrag<CanvasNode> = useCallback((event, _node, nodes) => onSelectionDragStop(event, nodes), [onSelectionDragStop]);
 
   const openMenu = useCallback((clientX: number, clientY: number, target: MenuTarget, byTouch = false) => {
     if (target.kind !== 'pane' && !store.selectedNodeIds().concat(store.selectedEdgeIds(), store.selectedSectionIds()).includes(target.id)) {
@@ -193,7 +235,7 @@ export function MapCanvas({ presence, onUserMoved }: Props) {
   }, [store]);
 
   return (
-    <div className="canvas" onContextMenu={onContextMenu} onFocus={onFocus} {...longPress()}>
+    <div className="canvas" ref={container} onContextMenu={onContextMenu} onFocus={onFocus} {...longPress()}>
       <EdgeLabelLayer>
       <ReactFlow<CanvasNode, CausalEdge>
         nodes={snapshot.nodes}
@@ -204,21 +246,19 @@ export function MapCanvas({ presence, onUserMoved }: Props) {
         onEdgesChange={store.applyEdgeChanges}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
-        isValidConnection={(c) => c.source !== c.target}
+        isValidConnection={isValidConnection}
         onNodeDragStart={onDragStart}
         onNodeDragStop={onDragStop}
-        onSelectionDragStart={(_event, nodes) => store.startDrag(nodes.map((n) => n.id))}
-        onSelectionDragStop={(_event, nodes) => store.endDrag(nodes.map((n) => n.id))}
+        onSelectionDragStart={onSelectionDragStart}
+        onSelectionDragStop={onSelectionDragStop}
         onNodeClick={onNodeClick}
         onNodeDoubleClick={onNodeDoubleClick}
         onDoubleClick={onPaneDoubleClick}
         onMouseMove={onPointerMove}
-        onMouseLeave={() => presence.setCursor(null)}
-        onMove={(_event, viewport) => shareView(viewport)}
-        onMoveStart={(event) => {
-          if (event) onUserMoved();
-        }}
-        onInit={(instance) => shareView(instance.getViewport())}
+        onMouseLeave={onMouseLeave}
+        onMove={onMove}
+        onMoveStart={onMoveStart}
+        onInit={onInit}
         zoomOnDoubleClick={false}
         connectionMode={ConnectionMode.Loose}
         connectionRadius={48}
@@ -228,30 +268,27 @@ export function MapCanvas({ presence, onUserMoved }: Props) {
         // Delete, arrows and Enter are the editor's (see keyboard.ts), so that they work the same everywhere.
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionOnDrag={boxSelect}
-        panOnDrag={boxSelect ? [1, 2] : true}
+        panOnDrag={boxSelect ? PAN_BUTTONS_WHEN_BOX_SELECTING : true}
         snapToGrid={snap}
-        snapGrid={[GRID, GRID]}
+        snapGrid={SNAP_GRID}
         zIndexMode="manual"
         onlyRenderVisibleElements={snapshot.factors.length > CULL_ABOVE}
         fitView
-        fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
+        fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.1}
         maxZoom={3}
-        ariaLabelConfig={{
-          'node.a11yDescription.default': 'Arrow keys move between factors. Enter renames. L links to another factor. ] and [ follow links. Delete removes.',
-          'edge.a11yDescription.default': 'Plus, minus or question mark set the polarity. D sets a delay. ] goes to the target, [ to the source.',
-        }}
-        proOptions={{ hideAttribution: false }}
+        ariaLabelConfig={ARIA_LABELS}
+        proOptions={PRO_OPTIONS}
       >
         <Background gap={GRID} />
         <MiniMap
           pannable
           zoomable
           ariaLabel="Overview of the whole map"
-          nodeColor={(node) => (node.type === 'section' ? 'transparent' : MINIMAP_COLOUR[kindInfo((node as unknown as { data: { factor: { kind: string } } }).data.factor.kind).id] ?? '#6366f1')}
-          nodeStrokeColor={(node) => (node.type === 'section' ? '#9ca3af' : 'transparent')}
+          nodeColor={minimapNodeColour}
+          nodeStrokeColor={minimapStrokeColour}
         />
         <Controls showInteractive={false} />
         <Cursors presence={presence} />
@@ -259,4 +296,4 @@ export function MapCanvas({ presence, onUserMoved }: Props) {
       </EdgeLabelLayer>
     </div>
   );
-}
+});

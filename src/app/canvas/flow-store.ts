@@ -38,6 +38,13 @@ interface LocalNodeState {
 /** How often a drag writes its position to the document (the drop always writes). */
 export const DRAG_WRITE_MS = 80;
 
+/**
+ * How long the panels may go without hearing of moves (a drag, a remote move, a measured size):
+ * the canvas hears of every change at once (subscribeCanvas), the rest of the page at most this
+ * often for moves, and at once for anything else (subscribe).
+ */
+export const MOVE_NOTICE_MS = 250;
+
 /** Which document fields a node or edge object may carry to React Flow; the rest is local. */
 const Z_SECTION = -1;
 /** Arrowheads in the polarity's colour (the same values as --pos, --neg, --unknown in styles.css). */
@@ -59,6 +66,13 @@ interface SectionDrag {
  * Only durable fields reach the document (position, size); selection,
  * measured sizes and in-flight drag positions stay here. A drag writes at
  * most every DRAG_WRITE_MS and once on drop, all in one undo step.
+ *
+ * Two ways to listen: `subscribeCanvas` hears of every change (React Flow
+ * needs each pointer move of a drag); `subscribe` hears of changes to what
+ * is on the map, what is selected and what is highlighted at once, but of
+ * moves and measured sizes only every MOVE_NOTICE_MS, so that panels do not
+ * re-render 60 times a second while someone drags. `getSnapshot` is always
+ * the newest state either way.
  */
 function sameSets(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
@@ -80,6 +94,10 @@ export class FlowStore {
   private readonly linksByFactor = new Map<string, Set<string>>();
   private snapshot: FlowSnapshot = { nodes: [], factors: [], sections: [], edges: [] };
   private readonly listeners = new Set<() => void>();
+  private readonly canvasListeners = new Set<() => void>();
+  /** Moves not yet told to `subscribe` listeners (see MOVE_NOTICE_MS). */
+  private moveNotice: ReturnType<typeof setTimeout> | null = null;
+  private selectionKeyOf: { snapshot: FlowSnapshot; key: string } | null = null;
   private readonly pendingWrites = new Map<string, { x: number; y: number }>();
   private writeTimer: ReturnType<typeof setTimeout> | null = null;
   /** Sections being dragged, with what moves along with each. */
@@ -114,14 +132,40 @@ export class FlowStore {
     edgesMap(this.doc).unobserveDeep(this.onEdgeEvents);
     sectionsMap(this.doc).unobserveDeep(this.onSectionEvents);
     this.flushWrites();
+    if (this.moveNotice) clearTimeout(this.moveNotice);
+    this.moveNotice = null;
     this.listeners.clear();
+    this.canvasListeners.clear();
   }
 
   getSnapshot = (): FlowSnapshot => this.snapshot;
 
+  /** Changes to what is on the map, selected or highlighted at once; moves at most every MOVE_NOTICE_MS. */
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  };
+
+  /** Every change, moves included, at once: for the canvas. */
+  subscribeCanvas = (listener: () => void): (() => void) => {
+    this.canvasListeners.add(listener);
+    return () => this.canvasListeners.delete(listener);
+  };
+
+  /**
+   * The selected factors and links as one string of ids (factors first), to share with others.
+   * A string, so that a subscriber re-renders only when the selection itself changes.
+   */
+  getSelectionKey = (): string => {
+    const snapshot = this.snapshot;
+    if (this.selectionKeyOf?.snapshot !== snapshot) {
+      const key = [
+        ...snapshot.factors.filter((n) => n.selected).map((n) => n.id),
+        ...snapshot.edges.filter((e) => e.selected).map((e) => e.id),
+      ].join(',');
+      this.selectionKeyOf = { snapshot, key };
+    }
+    return this.selectionKeyOf.key;
   };
 
   // ---- reading ---------------------------------------------------------
@@ -187,8 +231,18 @@ export class FlowStore {
     return ids;
   }
 
+  /** Whether these events did nothing but change the x or y of existing elements: a move, not an edit. */
+  private static movedOnly(events: Y.YEvent<Y.AbstractType<unknown>>[], root: Y.AbstractType<unknown>, touched: Set<string>): boolean {
+    for (const event of events) {
+      if (event.target === root || event.path.length !== 1) return false;
+      for (const key of (event as Y.YMapEvent<unknown>).keysChanged) if (key !== 'x' && key !== 'y') return false;
+    }
+    return touched.size > 0;
+  }
+
   private readonly onNodeEvents = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
     const ids = FlowStore.touchedIds(events, nodesMap(this.doc) as Y.AbstractType<unknown>);
+    const moved = FlowStore.movedOnly(events, nodesMap(this.doc) as Y.AbstractType<unknown>, ids);
     let membershipChanged = false;
     const edgeIds = new Set<string>();
     for (const id of ids) {
@@ -206,7 +260,7 @@ export class FlowStore {
       }
     }
     // A factor appearing or going changes which links can be drawn.
-    this.rebuild(ids, membershipChanged ? new Set(this.links.keys()) : edgeIds, new Set());
+    this.rebuild(ids, membershipChanged ? new Set(this.links.keys()) : edgeIds, new Set(), moved && !membershipChanged && edgeIds.size === 0);
   };
 
   private readonly onEdgeEvents = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
@@ -230,6 +284,7 @@ export class FlowStore {
 
   private readonly onSectionEvents = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
     const ids = FlowStore.touchedIds(events, sectionsMap(this.doc) as Y.AbstractType<unknown>);
+    const moved = FlowStore.movedOnly(events, sectionsMap(this.doc) as Y.AbstractType<unknown>, ids);
     for (const id of ids) {
       const entry = sectionsMap(this.doc).get(id);
       if (entry instanceof Y.Map) this.sections.set(id, readSection(id, entry));
@@ -238,7 +293,7 @@ export class FlowStore {
         this.local.delete(id);
       }
     }
-    this.rebuild(new Set(), new Set(), ids);
+    this.rebuild(new Set(), new Set(), ids, moved);
   };
 
   private setLink(id: string, link: MapEdge): void {
@@ -391,8 +446,11 @@ export class FlowStore {
     };
   }
 
-  /** Rebuilds the given ids and republishes; every other object keeps its identity. */
-  private rebuild(nodeIds: Set<string>, edgeIds: Set<string>, sectionIds: Set<string>): void {
+  /**
+   * Rebuilds the given ids and republishes; every other object keeps its identity.
+   * `moveOnly`: nothing changed but where things are drawn or how big (see MOVE_NOTICE_MS).
+   */
+  private rebuild(nodeIds: Set<string>, edgeIds: Set<string>, sectionIds: Set<string>, moveOnly = false): void {
     for (const id of nodeIds) {
       const factor = this.factors.get(id);
       if (factor) this.nodeCache.set(id, this.buildNode(factor));
@@ -410,7 +468,7 @@ export class FlowStore {
       else this.edgeCache.delete(id);
     }
     if (nodeIds.size === 0 && edgeIds.size === 0 && sectionIds.size === 0) return;
-    this.selectedCount = this.countSelected();
+    if (!moveOnly) this.selectedCount = this.countSelected();
     const factors = nodeIds.size > 0 ? [...this.nodeCache.values()] : this.snapshot.factors;
     const sections = sectionIds.size > 0 ? [...this.sectionCache.values()] : this.snapshot.sections;
     this.snapshot = {
@@ -419,14 +477,22 @@ export class FlowStore {
       sections,
       edges: edgeIds.size > 0 ? [...this.edgeCache.values()] : this.snapshot.edges,
     };
-    for (const listener of this.listeners) listener();
+    for (const listener of this.canvasListeners) listener();
+    if (!moveOnly) this.tellListeners();
+    else this.moveNotice ??= setTimeout(this.tellListeners, MOVE_NOTICE_MS);
   }
 
-  private rebuildIds(ids: Iterable<string>, edgeIds: Iterable<string> = []): void {
+  private readonly tellListeners = (): void => {
+    if (this.moveNotice) clearTimeout(this.moveNotice);
+    this.moveNotice = null;
+    for (const listener of this.listeners) listener();
+  };
+
+  private rebuildIds(ids: Iterable<string>, edgeIds: Iterable<string> = [], moveOnly = false): void {
     const nodes = new Set<string>();
     const sections = new Set<string>();
     for (const id of ids) (this.sections.has(id) ? sections : nodes).add(id);
-    this.rebuild(nodes, new Set(edgeIds), sections);
+    this.rebuild(nodes, new Set(edgeIds), sections, moveOnly);
   }
 
   /** Refreshes every node and edge (after the role changes, for example). */
@@ -440,9 +506,12 @@ export class FlowStore {
   applyNodeChanges = (changes: NodeChange<CanvasNode>[]): void => {
     const touched = new Set<string>();
     const dropped: string[] = [];
+    // Measured sizes and drag positions are for the canvas; the panels hear of them later (MOVE_NOTICE_MS).
+    let moveOnly = true;
     for (const change of changes) {
       if (change.type === 'select') {
         this.localState(change.id).selected = change.selected;
+        moveOnly = false;
         touched.add(change.id);
       } else if (change.type === 'dimensions' && change.dimensions) {
         const state = this.localState(change.id);
@@ -475,7 +544,7 @@ export class FlowStore {
       }
     }
     if (dropped.length > 0) this.endDrag(dropped);
-    else if (touched.size > 0) this.rebuildIds(touched);
+    else if (touched.size > 0) this.rebuildIds(touched, [], moveOnly);
   };
 
   applyEdgeChanges = (changes: EdgeChange<CausalEdge>[]): void => {
@@ -554,7 +623,7 @@ export class FlowStore {
     }
     this.sectionDrags.clear();
     this.dragging = false;
-    this.rebuildIds(touched);
+    this.rebuildIds(touched, [], true);
   }
 
   private onResize(id: string, size: { width: number; height: number }, resizing: boolean): void {

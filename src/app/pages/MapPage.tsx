@@ -200,7 +200,6 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
   }, [toast]);
   const analysis = useLoopAnalysis(session.doc, onLoopsClosed);
   const readOnly = !editor.canEdit;
-  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const people = useSyncExternalStore(presence.subscribe, presence.getPeople);
   const view = useUi(ui, selectView);
   const findOpen = useUi(ui, selectFind);
@@ -231,11 +230,8 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
     document.title = `${typeof title === 'string' && title ? title : 'Map'} · Causeway`;
   }, [title]);
 
-  // Share what this person has selected (ids only) with the others.
-  const selectionKey = [
-    ...snapshot.factors.filter((n) => n.selected).map((n) => n.id),
-    ...snapshot.edges.filter((e) => e.selected).map((e) => e.id),
-  ].join(',');
+  // Share what this person has selected (ids only) with the others. A string: this page re-renders only when it changes.
+  const selectionKey = useSyncExternalStore(store.subscribe, store.getSelectionKey);
   useEffect(() => presence.setSelection(selectionKey ? selectionKey.split(',') : []), [presence, selectionKey]);
 
   // Following: a person you chose, or the facilitator who is presenting (unless you stepped out).
