@@ -41,7 +41,8 @@ const layout = await elk.layout({
     'elk.spacing.nodeNode': '50',
     'elk.layered.cycleBreaking.strategy': 'GREEDY',
   },
-  children: seed.nodes.map((n) => ({ id: n.id, width: WIDTH, height: HEIGHT })),
+  // Long labels wrap: leave room for the lines (about 22 characters each) and the badges under them.
+  children: seed.nodes.map((n) => ({ id: n.id, width: WIDTH, height: Math.max(HEIGHT, 64 + 18 * Math.ceil(n.label.length / 22)) })),
   edges: seed.edges.map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
 });
 const positions = new Map((layout.children ?? []).map((c) => [c.id, { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) }]));
