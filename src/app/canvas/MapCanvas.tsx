@@ -1,5 +1,5 @@
 import {
-  Background, ConnectionMode, Controls, MiniMap, ReactFlow, useReactFlow, useStore,
+  Background, ConnectionMode, Controls, ReactFlow, useReactFlow, useStore,
   type Connection, type EdgeTypes, type FinalConnectionState, type NodeTypes, type OnNodeDrag, type Viewport,
 } from '@xyflow/react';
 import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type FocusEvent, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
@@ -12,7 +12,7 @@ import CausalEdgeView from './CausalEdgeView';
 import FactorNodeView from './FactorNodeView';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
-import { kindInfo } from './kinds';
+import { OverviewMap } from './OverviewMap';
 import SectionNodeView from './SectionNodeView';
 import './canvas-gesture.css';
 
@@ -21,8 +21,6 @@ const edgeTypes: EdgeTypes = { causal: CausalEdgeView };
 export const GRID = 24;
 /** Above this many factors only what is on screen is drawn (STACK.md: 60 fps at 1,000 and 5,000). */
 export const CULL_ABOVE = 300;
-
-const MINIMAP_COLOUR: Record<string, string> = { factor: '#6366f1', barrier: '#dc2626', outcome: '#16a34a', innovation: '#d97706' };
 
 interface Props {
   presence: Presence;
@@ -45,10 +43,6 @@ const ARIA_LABELS = {
   'edge.a11yDescription.default': 'Plus, minus or question mark set the polarity. D sets a delay. ] goes to the target, [ to the source.',
 };
 const isValidConnection = (c: { source: string; target: string }) => c.source !== c.target;
-
-const minimapNodeColour = (node: { type?: string; data: unknown }) =>
-  node.type === 'section' ? 'transparent' : MINIMAP_COLOUR[kindInfo((node.data as { factor: { kind: string } }).factor.kind).id] ?? '#6366f1';
-const minimapStrokeColour = (node: { type?: string }) => (node.type === 'section' ? '#9ca3af' : 'transparent');
 
 const selectSnap = (s: UiState) => s.snapToGrid;
 const selectBox = (s: UiState) => s.boxSelect;
@@ -283,13 +277,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         proOptions={PRO_OPTIONS}
       >
         <Background gap={GRID} />
-        <MiniMap
-          pannable
-          zoomable
-          ariaLabel="Overview of the whole map"
-          nodeColor={minimapNodeColour}
-          nodeStrokeColor={minimapStrokeColour}
-        />
+        <OverviewMap nodes={snapshot.nodes} />
         <Controls showInteractive={false} />
         <Cursors presence={presence} />
       </ReactFlow>

@@ -1,0 +1,164 @@
+import { Panel, useReactFlow, useStoreApi, type ReactFlowState } from '@xyflow/react';
+import { memo, useCallback, useEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import type { CanvasNode } from './flow-store';
+import { kindInfo } from './kinds';
+import { NEW_FACTOR_SIZE } from './placement';
+
+const WIDTH = 200;
+const HEIGHT = 150;
+const COLOUR: Record<string, string> = { factor: '#6366f1', barrier: '#dc2626', outcome: '#16a34a', innovation: '#d97706' };
+const SECTION_STROKE = '#9ca3af';
+const MASK = 'rgba(240, 240, 240, 0.6)';
+const VIEW_STROKE = '#64748b';
+
+interface Rect { x: number; y: number; width: number; height: number }
+
+function sizeOf(node: CanvasNode): { width: number; height: number } {
+  if (node.type === 'section') return { width: node.width ?? 0, height: node.height ?? 0 };
+  return { width: node.measured?.width ?? NEW_FACTOR_SIZE.width, height: node.measured?.height ?? NEW_FACTOR_SIZE.height };
+}
+
+function boundsOf(nodes: readonly CanvasNode[]): Rect | null {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const node of nodes) {
+    if (node.hidden) continue;
+    const { width, height } = sizeOf(node);
+    x0 = Math.min(x0, node.position.x);
+    y0 = Math.min(y0, node.position.y);
+    x1 = Math.max(x1, node.position.x + width);
+    y1 = Math.max(y1, node.position.y + height);
+  }
+  return x0 === Infinity ? null : { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** What the person sees, in flow coordinates. */
+function viewOf(s: ReactFlowState): Rect {
+  const [tx, ty, zoom] = s.transform;
+  return { x: -tx / zoom, y: -ty / zoom, width: s.width / zoom, height: s.height / zoom };
+}
+
+/** How the overview maps flow coordinates to its pixels: everything and the view fit, centred. */
+function layoutOf(bounds: Rect | null, view: Rect): { scale: number; x: number; y: number } {
+  const x0 = Math.min(view.x, bounds?.x ?? view.x);
+  const y0 = Math.min(view.y, bounds?.y ?? view.y);
+  const x1 = Math.max(view.x + view.width, bounds ? bounds.x + bounds.width : -Infinity);
+  const y1 = Math.max(view.y + view.height, bounds ? bounds.y + bounds.height : -Infinity);
+  // Flow units per overview pixel, with a margin.
+  const scale = Math.max((x1 - x0) / WIDTH, (y1 - y0) / HEIGHT, 1e-6) * 1.1;
+  return { scale, x: (x0 + x1) / 2 - (WIDTH / 2) * scale, y: (y0 + y1) / 2 - (HEIGHT / 2) * scale };
+}
+
+/**
+ * The overview in the corner, drawn on one <canvas>. React Flow's own MiniMap draws each node as an
+ * SVG element that subscribes to its store: on a map of 1,000 factors that was 1,000 more selectors
+ * to run on every store change (each pointer move of a drag or pan) and 1,000 SVG rectangles laid out
+ * again on every frame of a pan. This draws once per frame at most, outside React.
+ * Drag on it to move the view; scroll on it to zoom.
+ */
+export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonly CanvasNode[] }) {
+  const store = useStoreApi();
+  const flow = useReactFlow();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const bounds = useMemo(() => boundsOf(nodes), [nodes]);
+  const latest = useRef({ nodes, bounds });
+  latest.current = { nodes, bounds };
+  const frame = useRef(0);
+
+  const draw = useCallback(() => {
+    frame.current = 0;
+    const element = canvas.current;
+    const context = element?.getContext('2d');
+    if (!element || !context) return;
+    const ratio = window.devicePixelRatio || 1;
+    if (element.width !== WIDTH * ratio) {
+      element.width = WIDTH * ratio;
+      element.height = HEIGHT * ratio;
+    }
+    const state = store.getState();
+    const view = viewOf(state);
+    const { nodes, bounds } = latest.current;
+    const { scale, x, y } = layoutOf(bounds, view);
+    context.setTransform(ratio / scale, 0, 0, ratio / scale, (-x * ratio) / scale, (-y * ratio) / scale);
+    context.clearRect(x, y, WIDTH * scale, HEIGHT * scale);
+    context.lineWidth = scale;
+    for (const node of nodes) {
+      if (node.hidden) continue;
+      const { width, height } = sizeOf(node);
+      if (node.type === 'section') {
+        context.strokeStyle = SECTION_STROKE;
+        context.strokeRect(node.position.x, node.position.y, width, height);
+      } else {
+        context.fillStyle = COLOUR[kindInfo(node.data.factor.kind).id] ?? COLOUR.factor!;
+        context.fillRect(node.position.x, node.position.y, width, height);
+      }
+    }
+    // Shade everything but the view.
+    context.beginPath();
+    context.rect(x, y, WIDTH * scale, HEIGHT * scale);
+    context.rect(view.x, view.y, view.width, view.height);
+    context.fillStyle = MASK;
+    context.fill('evenodd');
+    context.strokeStyle = VIEW_STROKE;
+    context.strokeRect(view.x, view.y, view.width, view.height);
+  }, [store]);
+
+  const schedule = useCallback(() => {
+    frame.current ||= requestAnimationFrame(draw);
+  }, [draw]);
+
+  useEffect(schedule, [nodes, schedule]);
+  useEffect(() => {
+    // Only the view matters here: a cheap check on every store change, a redraw on the next frame.
+    const unsubscribe = store.subscribe((s, previous) => {
+      if (s.transform !== previous.transform || s.width !== previous.width || s.height !== previous.height) schedule();
+    });
+    return () => {
+      unsubscribe();
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+    };
+  }, [store, schedule]);
+
+  const dragging = useRef<{ x: number; y: number } | null>(null);
+  const onPointerDown = useCallback((event: ReactPointerEvent<HTMLCanvasElement>) => {
+    if (event.button !== 0) return;
+    event.currentTarget.setPointerCapture(event.pointerId);
+    dragging.current = { x: event.clientX, y: event.clientY };
+  }, []);
+  const onPointerMove = useCallback((event: ReactPointerEvent<HTMLCanvasElement>) => {
+    const from = dragging.current;
+    if (!from) return;
+    dragging.current = { x: event.clientX, y: event.clientY };
+    const state = store.getState();
+    const { scale } = layoutOf(latest.current.bounds, viewOf(state));
+    const [tx, ty, zoom] = state.transform;
+    // The view follows the pointer: moving it right by d overview pixels shows what is d × scale further right.
+    void flow.setViewport({ x: tx - (event.clientX - from.x) * scale * zoom, y: ty - (event.clientY - from.y) * scale * zoom, zoom });
+  }, [store, flow]);
+  const onPointerUp = useCallback(() => {
+    dragging.current = null;
+  }, []);
+  const onWheel = useCallback((event: ReactWheelEvent<HTMLCanvasElement>) => {
+    const step = event.deltaMode === 1 ? 0.05 : event.deltaMode ? 1 : 0.002;
+    void flow.zoomTo(flow.getZoom() * Math.pow(2, -event.deltaY * step * 10));
+  }, [flow]);
+
+  return (
+    <Panel position="bottom-right" className="react-flow__minimap overview-map">
+      <canvas
+        ref={canvas}
+        style={{ width: WIDTH, height: HEIGHT, display: 'block', cursor: 'grab', touchAction: 'none' }}
+        role="img"
+        aria-label="Overview of the whole map"
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={onPointerUp}
+        onWheel={onWheel}
+      />
+    </Panel>
+  );
+});
