@@ -3,10 +3,10 @@ import type * as Y from 'yjs';
 import type { Loop } from '../../core/analysis/loops';
 import { loopLabels, narrateLoop } from '../../core/analysis/structure';
 import { setLoopName } from '../../core/model/ops';
-import { loopNamesMap } from '../../core/model/schema';
 import type { MapEdge, MapNode } from '../../core/model/types';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import type { LoopAnalysis } from './loop-analysis';
+import { useLoopNames } from './loop-names';
 
 interface Props {
   doc: Y.Doc;
@@ -23,19 +23,6 @@ interface Props {
 }
 
 const POLARITY_NAME = { R: 'Reinforcing', B: 'Balancing', '?': 'Not agreed' } as const;
-
-function useLoopNames(doc: Y.Doc): Record<string, { title?: string; note?: string }> {
-  const names = loopNamesMap(doc);
-  const read = () => JSON.stringify(names.toJSON());
-  const json = useSyncExternalStore(
-    (cb) => {
-      names.observeDeep(cb);
-      return () => names.unobserveDeep(cb);
-    },
-    read,
-  );
-  return useMemo(() => JSON.parse(json) as Record<string, { title?: string; note?: string }>, [json]);
-}
 
 /** The map's feedback loops: list, filters, names, and each loop told as a sentence. */
 export function LoopPanel({ doc, analysis, nodes, edges, selectedFactor, selectedLoop, onSelectLoop, readOnly, author }: Props) {

@@ -1,13 +1,13 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type * as Y from 'yjs';
 import type { Loop } from '../../core/analysis/loops';
-import { loopLabels } from '../../core/analysis/structure';
 import { allowedNow, type SessionState } from '../../core/model/workshop';
 import type { Role } from '../../sync/local-db';
 import type { Presence } from '../../sync/presence';
 import { ExplorePanel } from '../analysis/ExplorePanel';
 import { ResearchPanel } from '../research/ResearchPanel';
 import { LoopPanel } from '../analysis/LoopPanel';
+import { useLoopChoices } from '../analysis/loop-names';
 import type { LoopAnalysis } from '../analysis/loop-analysis';
 import type { FlowStore } from '../canvas/flow-store';
 import { Inspector } from '../editor/Inspector';
@@ -59,10 +59,7 @@ export function SidePanels({ mapId, token, doc, store, presence, analysis, sessi
   // re-highlight) on every highlight.
   const nodes = useStableArray(snapshot.factors.map((n) => n.data.factor));
   const edges = useStableArray(snapshot.edges.map((e) => e.data!.link));
-  const loopNames = useMemo(() => {
-    const labels = loopLabels(loopState.loops);
-    return loopState.loops.map((l) => ({ signature: l.signature, label: labels.get(l.signature) ?? l.signature }));
-  }, [loopState.loops]);
+  const loopNames = useLoopChoices(doc, loopState.loops);
 
   // Leaving the loops tab lets go of the highlighted loop (other tabs highlight their own things).
   useEffect(() => {

@@ -130,7 +130,7 @@ export const MergeReview = forwardRef<HTMLHeadingElement, Props>(function MergeR
       <p className="dialog__hint" data-testid="merge-summary">
         {plural(review.fresh.length, 'new factor')}, {plural(review.near.length, 'near match')} to confirm
         {review.near.length > 0 && ` (${open} still to decide)`}, {plural(review.conflicts.length, 'link')} with conflicting polarity,
-        {' '}{plural(review.matched.reduce((n, g) => n + g.variants.length, 0), 'factor')} matched by name.
+        {' '}{plural(review.matched.length, 'factor')} matched by name.
         Anything the groups add after this review is merged too.
       </p>
 

@@ -1,11 +1,11 @@
 import { useEffect, useId, useMemo, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import type * as Y from 'yjs';
-import { loopLabels } from '../../core/analysis/structure';
 import { LIMITS, ModelError } from '../../core/model/ops';
 import type { NodeKind, Polarity } from '../../core/model/types';
 import { restoreContribution, withdrawContribution, type SessionState } from '../../core/model/workshop';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import type { LoopAnalysis } from '../analysis/loop-analysis';
+import { useLoopChoices } from '../analysis/loop-names';
 import { ALL_KINDS } from '../canvas/kinds';
 import { useEditor } from '../editor/context';
 import { labelText, linkSentence } from '../editor/describe';
@@ -199,10 +199,7 @@ function SimpleVote({ doc, session, analysis, author, canVote }: { doc: Y.Doc; s
   const results = useVoteResults(doc);
   const nodes = useMemo(() => snapshot.factors.filter((n) => !n.hidden).map((n) => n.data.factor), [snapshot.factors]);
   const edges = useMemo(() => snapshot.edges.filter((e) => !e.hidden).map((e) => e.data!.link), [snapshot.edges]);
-  const loops = useMemo(() => {
-    const labels = loopLabels(loopState.loops);
-    return loopState.loops.map((l) => ({ signature: l.signature, label: labels.get(l.signature) ?? l.signature }));
-  }, [loopState.loops]);
+  const loops = useLoopChoices(doc, loopState.loops);
   return (
     <div className="simple__form">
       <VotePanel doc={doc} session={session} results={results} nodes={nodes} edges={edges} loops={loops} author={author} facilitator={false} canVote={canVote} />

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import {
   closeVote, extendTimer, openVote, pauseTimer, resumeTimer, setAnonymous, setLocked, setPhase, startTimer, stopTimer,
@@ -42,6 +42,12 @@ export function WorkshopBar({ doc, session, facilitator, author, onShare, onBrea
   const [voteTargets, setVoteTargets] = useState<VoteTarget>('factors');
   const [voteVisibility, setVoteVisibility] = useState<'live' | 'hidden'>('hidden');
   const [editingPlan, setEditingPlan] = useState(false);
+  const controls = useRef<HTMLDetailsElement>(null);
+  // A dialog opened from the controls replaces them: fold them away rather than leave them open behind it.
+  const openDialog = (open: () => void) => {
+    if (controls.current) controls.current.open = false;
+    open();
+  };
 
   return (
     <div className="workshop-bar" data-testid="workshop-bar">
@@ -58,7 +64,7 @@ export function WorkshopBar({ doc, session, facilitator, author, onShare, onBrea
         {session.anonymous && <span className="pill">Names hidden</span>}
       </div>
       {facilitator && (
-        <details className="workshop-bar__controls">
+        <details className="workshop-bar__controls" ref={controls}>
           <summary className="button">Run the session</summary>
           <div className="workshop-controls" role="group" aria-label="Session controls">
             <label className="field">
@@ -127,8 +133,8 @@ export function WorkshopBar({ doc, session, facilitator, author, onShare, onBrea
                 </div>
               )}
             </fieldset>
-            <button type="button" className="button" onClick={onShare} data-testid="share">Share links…</button>
-            <button type="button" className="button" onClick={onBreakouts} data-testid="breakouts">Breakouts and merge…</button>
+            <button type="button" className="button" onClick={() => openDialog(onShare)} data-testid="share">Share links…</button>
+            <button type="button" className="button" onClick={() => openDialog(onBreakouts)} data-testid="breakouts">Breakouts and merge…</button>
           </div>
         </details>
       )}
