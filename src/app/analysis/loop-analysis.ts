@@ -16,6 +16,7 @@ export interface LoopState {
 /** Caps in the browser: enough for any map a group can discuss; the panel says when they bite. */
 export const BROWSER_LOOP_CAPS: LoopCaps = { maxLoops: 5_000, maxMillis: 5_000 };
 const DEBOUNCE_MS = 150;
+const LOOP_FIELDS = new Set(['source', 'target', 'polarity', 'delay']);
 
 /**
  * Keeps the map's feedback loops up to date in a Web Worker: re-runs when
@@ -37,8 +38,8 @@ export class LoopAnalysis {
     this.worker = new Worker(new URL('./loop-worker.ts', import.meta.url), { type: 'module', name: 'causeway-loops' });
     this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
     this.worker.onerror = (event) => this.update({ running: false, error: event.message || 'The loop search stopped unexpectedly.' });
-    nodesMap(doc).observeDeep(this.schedule);
-    edgesMap(doc).observeDeep(this.schedule);
+    nodesMap(doc).observeDeep(this.onNodes);
+    edgesMap(doc).observeDeep(this.onEdges);
     sessionMap(doc).observeDeep(this.onModeration);
     withdrawalsMap(doc).observe(this.onModeration);
     this.moderatedKey = [...moderatedIds(doc)].sort().join(',');
@@ -66,6 +67,21 @@ export class LoopAnalysis {
   private readonly schedule = (): void => {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.run(), DEBOUNCE_MS);
+  };
+
+  /**
+   * Loops depend on which factors exist and on each link's ends, polarity and delay: not on
+   * names, notes or where things are drawn. A drag writes positions many times a second, and
+   * a search for each would take the worker (and the page's sorting) away from the drag.
+   */
+  private readonly onNodes = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
+    if (events.some((event) => event.target === nodesMap(this.doc))) this.schedule();
+  };
+
+  private readonly onEdges = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
+    const matters = events.some((event) => event.target === edgesMap(this.doc)
+      || (event.path.length === 1 && [...(event as Y.YMapEvent<unknown>).keysChanged].some((key) => LOOP_FIELDS.has(key))));
+    if (matters) this.schedule();
   };
 
   /** The session changes often (timer, phase); only a change in what is hidden needs a new search. */
@@ -108,8 +124,8 @@ export class LoopAnalysis {
 
   destroy(): void {
     if (this.timer) clearTimeout(this.timer);
-    nodesMap(this.doc).unobserveDeep(this.schedule);
-    edgesMap(this.doc).unobserveDeep(this.schedule);
+    nodesMap(this.doc).unobserveDeep(this.onNodes);
+    edgesMap(this.doc).unobserveDeep(this.onEdges);
     sessionMap(this.doc).unobserveDeep(this.onModeration);
     withdrawalsMap(this.doc).unobserve(this.onModeration);
     this.worker.terminate();

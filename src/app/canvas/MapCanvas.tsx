@@ -131,7 +131,13 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     if (!width || !height) return;
     presence.setView({ x: (width / 2 - viewport.x) / viewport.zoom, y: (height / 2 - viewport.y) / viewport.zoom, zoom: viewport.zoom });
   }, [presence]);
-  const onMove = useCallback((_event: unknown, viewport: Viewport) => shareView(viewport), [shareView]);
+  const onMove = useCallback((event: unknown, viewport: Viewport) => {
+    shareView(viewport);
+    // A pan by hand has begun to move: now the drawing need not be hit-tested (canvas-gesture.css).
+    // Not on the press itself, or the click that selects a factor would land on the cover instead.
+    if (event) container.current?.classList.add('is-panning');
+  }, [shareView]);
+  const onMoveEnd = useCallback(() => container.current?.classList.remove('is-panning'), []);
   const onMoveStart = useCallback((event: unknown) => {
     // Only a move by hand (a programmatic one has no event) ends following.
     if (event) userMoved.current();
@@ -251,6 +257,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         onMouseMove={onPointerMove}
         onMouseLeave={onMouseLeave}
         onMove={onMove}
+        onMoveEnd={onMoveEnd}
         onMoveStart={onMoveStart}
         onInit={onInit}
         zoomOnDoubleClick={false}
