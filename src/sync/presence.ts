@@ -217,7 +217,8 @@ export class Presence {
     this.patch({ idle: true, cursor: null });
   }
 
-  private readonly onChange = (): void => {
+  private readonly onChange = (changes?: { added: number[]; updated: number[]; removed: number[] }): void => {
+    if (changes && this.onlyOwnPointerMoved(changes)) return;
     const people: Person[] = [];
     for (const [clientId, state] of this.awareness.getStates()) {
       if (!isPresenceState(state)) continue;
@@ -231,6 +232,23 @@ export class Presence {
     this.rebuildMarks();
     for (const listener of this.listeners) listener();
   };
+
+  /**
+   * This person's own pointer and view change 20–30 times a second; nothing on this page shows
+   * them (others see them through the awareness protocol), so the people list and everything
+   * that reads it are left alone rather than re-rendered for each.
+   */
+  private onlyOwnPointerMoved(changes: { added: number[]; updated: number[]; removed: number[] }): boolean {
+    const selfId = this.awareness.clientID;
+    if (changes.added.length > 0 || changes.removed.length > 0 || changes.updated.length !== 1 || changes.updated[0] !== selfId) return false;
+    const before = this.people.find((p) => p.isSelf);
+    const now = this.awareness.getLocalState() as PresenceState | null;
+    if (!before || !now) return false;
+    for (const key of Object.keys(now) as (keyof PresenceState)[]) {
+      if (key !== 'cursor' && key !== 'view' && now[key] !== before[key]) return false;
+    }
+    return Object.keys(now).length === Object.keys(before).length - 2; // Person adds clientId and isSelf
+  }
 
   private rebuildMarks(): void {
     const byElement = new Map<string, RemoteMarks>();

@@ -20,7 +20,7 @@ afterEach(() => {
   for (const presence of made.splice(0)) presence.destroy();
 });
 
-describe('hiding names for a session', () => {
+describe('presence', () => {
   it('other participants read as "A participant" in the list and in selection marks; yourself and the facilitator keep their names', () => {
     const ann = person('Ann', 'editor');
     const ben = person('Ben', 'editor');
@@ -41,5 +41,22 @@ describe('hiding names for a session', () => {
 
     ann.setAnonymous(false);
     expect(names()).toEqual(['Ann', 'Ben', 'Fay']);
+  });
+
+  it('your own pointer and view moving does not re-render the page; anything else about you does', () => {
+    const ann = person('Ann', 'editor');
+    let heard = 0;
+    ann.subscribe(() => heard++);
+    const people = ann.getPeople();
+    ann.awareness.setLocalState({ ...ann.self, cursor: { x: 10, y: 20 }, view: { x: 1, y: 2, zoom: 1 } });
+    ann.awareness.setLocalState({ ...ann.self, cursor: { x: 11, y: 21 } });
+    expect(heard).toBe(0);
+    expect(ann.getPeople()).toBe(people);
+    // What others see of Ann did change: the awareness state carries the pointer.
+    expect(ann.self.cursor).toEqual({ x: 11, y: 21 });
+
+    ann.setSelection(['factor-1']);
+    expect(heard).toBe(1);
+    expect(ann.getPeople()[0]!.selection).toEqual(['factor-1']);
   });
 });
