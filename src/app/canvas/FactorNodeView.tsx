@@ -113,6 +113,9 @@ function FactorNodeView({ id, data, selected }: NodeProps<FactorNode>) {
       {editing ? <LabelEditor factor={factor} /> : <span className="factor__label">{labelText(factor.label)}</span>}
       {(factor.leverage || factor.tags.length > 0 || factor.note || votes > 0) && (
         <span className="factor__badges">
+          {/* Votes first and never cut short: in a vote they are what people look for. Words, not a
+              symbol: ▲ and ● already mean kinds of factor. */}
+          {votes > 0 && <span className="badge badge--votes" data-testid="badge-votes">{votes} {votes === 1 ? 'dot' : 'dots'}</span>}
           {factor.leverage && (
             <span className="badge badge--leverage" title={`${leverageText(factor.leverage.level)}${level ? ` — ${level.explanation}` : ''}`} data-testid="badge-leverage">
               <span aria-hidden="true">◎ </span>L{factor.leverage.level}
@@ -128,11 +131,6 @@ function FactorNodeView({ id, data, selected }: NodeProps<FactorNode>) {
           {factor.note && (
             <span className="badge badge--note" title="Has a note" data-testid="badge-note">
               <span aria-hidden="true">✎</span><span className="visually-hidden">Has a note</span>
-            </span>
-          )}
-          {votes > 0 && (
-            <span className="badge badge--votes" data-testid="badge-votes">
-              <span aria-hidden="true">▲ </span>{votes}<span className="visually-hidden"> {votes === 1 ? 'vote' : 'votes'}</span>
             </span>
           )}
         </span>
