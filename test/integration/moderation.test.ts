@@ -1,48 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   addComment, addFactor, addLink, readComments, readSession, readWithdrawals, restoreContribution, setHidden, setLocked, setPhase,
   withdrawComment, withdrawContribution, withdrawalsMap,
 } from '../../src/core/model';
-import { connectClient, waitFor, waitSynced, type Client } from '../helpers/clients';
-import { createMap, startTestServer, type CreatedMap, type TestServer } from '../helpers/server';
+import { waitFor, waitSynced } from '../helpers/clients';
+import { useMapRoom } from '../helpers/map-room';
 
-let server: TestServer;
-let map: CreatedMap;
-const clients: Client[] = [];
-
-function client(token: string, author: string): Client {
-  const c = connectClient(server.wsUrl, map.id, token, { client: author });
-  clients.push(c);
-  return c;
-}
-
-async function serverView(): Promise<Y.Doc> {
-  const fresh = client(map.tokens.viewer, `observer-${clients.length}`);
-  await waitSynced(fresh);
-  return fresh.doc;
-}
+const room = useMapRoom('Moderation');
+const { client, serverView } = room;
 
 async function exportJson(): Promise<{ nodes: { label: string }[]; edges: { id: string }[]; loops: { nodeIds: string[] }[] }> {
-  const res = await fetch(`${server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`);
+  const res = await fetch(`${room.server.url}/api/maps/${room.map.id}/export?format=json&token=${room.map.tokens.viewer}`);
   expect(res.status).toBe(200);
   return (await res.json()) as { nodes: { label: string }[]; edges: { id: string }[]; loops: { nodeIds: string[] }[] };
 }
 
-beforeEach(async () => {
-  server = await startTestServer();
-  map = await createMap(server.url, { title: 'Moderation' });
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await server.close();
-});
-
 describe('withdrawing and hiding contributions', () => {
   it('a participant withdraws their own factor in any phase, even on a locked map, and can put it back', async () => {
-    const facilitator = client(map.tokens.facilitator, 'fac');
-    const ed = client(map.tokens.editor, 'ed');
+    const facilitator = client(room.map.tokens.facilitator, 'fac');
+    const ed = client(room.map.tokens.editor, 'ed');
     await Promise.all([waitSynced(facilitator), waitSynced(ed)]);
     const mine = addFactor(ed.doc, { label: 'My story about the system' }, { author: 'ed' });
     await waitFor(() => facilitator.doc.getMap('nodes').has(mine), 'factor to arrive');
@@ -60,8 +37,8 @@ describe('withdrawing and hiding contributions', () => {
   });
 
   it('nobody can withdraw, or undo the withdrawal of, somebody else\'s contribution', async () => {
-    const ed = client(map.tokens.editor, 'ed');
-    const mo = client(map.tokens.editor, 'mo');
+    const ed = client(room.map.tokens.editor, 'ed');
+    const mo = client(room.map.tokens.editor, 'mo');
     await Promise.all([waitSynced(ed), waitSynced(mo)]);
     const eds = addFactor(ed.doc, { label: 'Ed\'s factor' }, { author: 'ed' });
     await waitFor(() => mo.doc.getMap('nodes').has(eds), 'factor to arrive');
@@ -81,8 +58,8 @@ describe('withdrawing and hiding contributions', () => {
   });
 
   it('a viewer cannot withdraw anything', async () => {
-    const ed = client(map.tokens.editor, 'ed');
-    const vi = client(map.tokens.viewer, 'vi');
+    const ed = client(room.map.tokens.editor, 'ed');
+    const vi = client(room.map.tokens.viewer, 'vi');
     await Promise.all([waitSynced(ed), waitSynced(vi)]);
     const id = addFactor(vi.doc, { label: 'Viewer' }, { author: 'vi' });
     withdrawalsMap(vi.doc).set(id, 'vi');
@@ -94,8 +71,8 @@ describe('withdrawing and hiding contributions', () => {
   });
 
   it('exports leave out hidden and withdrawn elements, their links and the loops through them', async () => {
-    const facilitator = client(map.tokens.facilitator, 'fac');
-    const ed = client(map.tokens.editor, 'ed');
+    const facilitator = client(room.map.tokens.facilitator, 'fac');
+    const ed = client(room.map.tokens.editor, 'ed');
     await Promise.all([waitSynced(facilitator), waitSynced(ed)]);
     const a = addFactor(facilitator.doc, { label: 'Funding' }, { author: 'fac' });
     const b = addFactor(facilitator.doc, { label: 'Staff' }, { author: 'fac' });
@@ -130,8 +107,8 @@ describe('withdrawing and hiding contributions', () => {
   });
 
   it('the change history and past states leave out the words of withdrawn and hidden contributions and comments', async () => {
-    const facilitator = client(map.tokens.facilitator, 'fac');
-    const ed = client(map.tokens.editor, 'ed');
+    const facilitator = client(room.map.tokens.facilitator, 'fac');
+    const ed = client(room.map.tokens.editor, 'ed');
     await Promise.all([waitSynced(facilitator), waitSynced(ed)]);
     const kept = addFactor(facilitator.doc, { label: 'Funding cycles' }, { author: 'fac' });
     const secret = addFactor(ed.doc, { label: 'Something I regret sharing' }, { author: 'ed' });
@@ -140,7 +117,7 @@ describe('withdrawing and hiding contributions', () => {
     addLink(facilitator.doc, { source: kept, target: secret, polarity: '+' }, { author: 'fac' });
     const comment = addComment(ed.doc, { target: kept, text: 'A private detail', authorName: 'Ed' }, { author: 'ed' });
     await waitFor(() => readComments(facilitator.doc).length === 1 && facilitator.doc.getMap('edges').size === 1, 'link and comment to meet');
-    const history = async (format: 'json' | 'csv') => (await fetch(`${server.url}/api/maps/${map.id}/history?format=${format}&token=${map.tokens.viewer}`)).text();
+    const history = async (format: 'json' | 'csv') => (await fetch(`${room.server.url}/api/maps/${room.map.id}/history?format=${format}&token=${room.map.tokens.viewer}`)).text();
     expect(await history('json')).toContain('Something I regret sharing');
     const beforeSeq = ((JSON.parse(await history('json')) as { entries: { seq: number }[] }).entries.at(-1)!).seq;
 
@@ -157,7 +134,7 @@ describe('withdrawing and hiding contributions', () => {
       expect(text).toContain('(withdrawn or hidden)');
     }
     // The map as it stood before the withdrawal is exported without it as well.
-    const past = (await (await fetch(`${server.url}/api/maps/${map.id}/history/state?seq=${beforeSeq}&format=json&token=${map.tokens.viewer}`)).json()) as { nodes: { label: string }[]; edges: unknown[] };
+    const past = (await (await fetch(`${room.server.url}/api/maps/${room.map.id}/history/state?seq=${beforeSeq}&format=json&token=${room.map.tokens.viewer}`)).json()) as { nodes: { label: string }[]; edges: unknown[] };
     expect(past.nodes.map((n) => n.label)).toEqual(['Funding cycles']);
     expect(past.edges).toEqual([]);
   });

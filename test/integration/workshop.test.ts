@@ -1,44 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   addComment, addFactor, castVote, closeVote, openVote, readComments, readNodes, readSession, readVoteResults,
   setElementLocked, setLocked, setPhase, startTimer, tallyVote, updateFactor, votesMap,
 } from '../../src/core/model';
-import { connectClient, nextCloseCode, waitFor, waitSynced, type Client } from '../helpers/clients';
-import { createMap, startTestServer, type CreatedMap, type TestServer } from '../helpers/server';
+import { nextCloseCode, waitFor, waitSynced } from '../helpers/clients';
+import { useMapRoom } from '../helpers/map-room';
 
-let server: TestServer;
-let map: CreatedMap;
-const clients: Client[] = [];
-
-function client(token: string, author: string): Client {
-  const c = connectClient(server.wsUrl, map.id, token, { client: author });
-  clients.push(c);
-  return c;
-}
-
-/** What the server holds, read through a fresh connection. */
-async function serverView(): Promise<Y.Doc> {
-  const fresh = client(map.tokens.viewer, 'observer');
-  await waitSynced(fresh);
-  return fresh.doc;
-}
-
-beforeEach(async () => {
-  server = await startTestServer();
-  map = await createMap(server.url, { title: 'Workshop' });
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await server.close();
-});
+const room = useMapRoom('Workshop');
+const { client, serverView } = room;
 
 describe('facilitator-only state is enforced by the server', () => {
   it('an editor changing the phase, the timer, the lock or the voting rules has no effect anywhere', async () => {
-    const facilitator = client(map.tokens.facilitator, 'fac');
-    const editor = client(map.tokens.editor, 'ed');
-    const other = client(map.tokens.editor, 'other');
+    const facilitator = client(room.map.tokens.facilitator, 'fac');
+    const editor = client(room.map.tokens.editor, 'ed');
+    const other = client(room.map.tokens.editor, 'other');
     await Promise.all([waitSynced(facilitator), waitSynced(editor), waitSynced(other)]);
     setPhase(facilitator.doc, 'gather');
     await waitFor(() => readSession(editor.doc).phase === 'gather', 'editor sees the phase');
@@ -65,8 +41,8 @@ describe('facilitator-only state is enforced by the server', () => {
   });
 
   it('editing a locked map has no effect, but votes and comments still work', async () => {
-    const facilitator = client(map.tokens.facilitator, 'fac');
-    const editor = client(map.tokens.editor, 'ed');
+    const facilitator = client(room.map.tokens.facilitator, 'fac');
+    const editor = client(room.map.tokens.editor, 'ed');
     await Promise.all([waitSynced(facilitator), waitSynced(editor)]);
     const kept = addFactor(editor.doc, { label: 'Before the lock' });
     await waitFor(() => readNodes(facilitator.doc).length === 1, 'factor to arrive');
@@ -97,9 +73,9 @@ describe('facilitator-only state is enforced by the server', () => {
   });
 
   it('votes over the budget, for others, or when no vote is open are rejected; closing stores results', async () => {
-    const facilitator = client(map.tokens.facilitator, 'fac');
-    const ed = client(map.tokens.editor, 'ed');
-    const mo = client(map.tokens.editor, 'mo');
+    const facilitator = client(room.map.tokens.facilitator, 'fac');
+    const ed = client(room.map.tokens.editor, 'ed');
+    const mo = client(room.map.tokens.editor, 'mo');
     await Promise.all([waitSynced(facilitator), waitSynced(ed), waitSynced(mo)]);
     const a = addFactor(facilitator.doc, { label: 'A' });
     const b = addFactor(facilitator.doc, { label: 'B' });
@@ -128,7 +104,7 @@ describe('facilitator-only state is enforced by the server', () => {
     await waitFor(() => JSON.stringify(tallyVote(view, voteId).totals) === JSON.stringify(tallyVote(ed.doc, voteId).totals), 'server and ed agree');
     expect(tallyVote(view, voteId)).toEqual({ voters: 2, totals: { [a]: 3, [b]: 1 } });
 
-    // Only the facilitator closes; the result is stored in the map. (The editor's refused
+    // Only the facilitator closes; the result is stored in the room.map. (The editor's refused
     // attempt is let to settle first: a refused write that lands at the very same instant as
     // the facilitator's write of the same key can shadow it; see server/sync/room.ts.)
     closeVote(ed.doc);
@@ -146,8 +122,8 @@ describe('facilitator-only state is enforced by the server', () => {
   });
 
   it('phases decide what participants may do', async () => {
-    const facilitator = client(map.tokens.facilitator, 'fac');
-    const editor = client(map.tokens.editor, 'ed');
+    const facilitator = client(room.map.tokens.facilitator, 'fac');
+    const editor = client(room.map.tokens.editor, 'ed');
     await Promise.all([waitSynced(facilitator), waitSynced(editor)]);
     const existing = addFactor(facilitator.doc, { label: 'Existing' });
     setPhase(facilitator.doc, 'check'); // edit and comment, no adding
@@ -160,8 +136,8 @@ describe('facilitator-only state is enforced by the server', () => {
   });
 
   it('comments: anyone may add their own; nobody may change another person\'s', async () => {
-    const ed = client(map.tokens.editor, 'ed');
-    const mo = client(map.tokens.editor, 'mo');
+    const ed = client(room.map.tokens.editor, 'ed');
+    const mo = client(room.map.tokens.editor, 'mo');
     await Promise.all([waitSynced(ed), waitSynced(mo)]);
     const target = addFactor(ed.doc, { label: 'T' });
     const id = addComment(ed.doc, { target, text: 'Mine', authorName: 'Ed' }, { author: 'ed' });
@@ -174,29 +150,29 @@ describe('facilitator-only state is enforced by the server', () => {
   });
 
   it('replacing a link stops the old token at once and disconnects its holders; other roles carry on', async () => {
-    const editor = client(map.tokens.editor, 'ed');
-    const viewer = client(map.tokens.viewer, 'vi');
+    const editor = client(room.map.tokens.editor, 'ed');
+    const viewer = client(room.map.tokens.viewer, 'vi');
     await Promise.all([waitSynced(editor), waitSynced(viewer)]);
-    const replace = (role: string, token: string) => fetch(`${server.url}/api/maps/${map.id}/links/${role}/replace`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
-    expect((await replace('editor', map.tokens.editor)).status).toBe(403);
+    const replace = (role: string, token: string) => fetch(`${room.server.url}/api/maps/${room.map.id}/links/${role}/replace`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    expect((await replace('editor', room.map.tokens.editor)).status).toBe(403);
     const closed = nextCloseCode(editor);
-    const res = await replace('editor', map.tokens.facilitator);
+    const res = await replace('editor', room.map.tokens.facilitator);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { token: string; link: string; disconnected: number };
     expect(body.disconnected).toBe(1);
     expect(body.link).toContain(`#token=${body.token}`);
     expect(await closed).toBe(4401);
-    const old = client(map.tokens.editor, 'ed-again');
+    const old = client(room.map.tokens.editor, 'ed-again');
     expect(await nextCloseCode(old)).toBe(4401);
     const renewed = client(body.token, 'ed-new');
     await waitSynced(renewed);
     expect(viewer.provider.wsconnected).toBe(true);
-    expect((await fetch(`${server.url}/api/maps/${map.id}?token=${body.token}`)).status).toBe(200);
-    expect((await replace('owner', map.tokens.facilitator)).status).toBe(404);
+    expect((await fetch(`${room.server.url}/api/maps/${room.map.id}?token=${body.token}`)).status).toBe(200);
+    expect((await replace('owner', room.map.tokens.facilitator)).status).toBe(404);
   });
 
   it('a viewer changes nothing', async () => {
-    const viewer = client(map.tokens.viewer, 'vi');
+    const viewer = client(room.map.tokens.viewer, 'vi');
     await waitSynced(viewer);
     addFactor(viewer.doc, { label: 'Viewer factor' });
     setPhase(viewer.doc, 'vote');
