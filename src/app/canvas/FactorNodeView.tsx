@@ -111,8 +111,9 @@ function FactorNodeView({ id, data, selected }: NodeProps<FactorNode>) {
         <span className="factor__icon" aria-hidden="true">{kind.icon}</span> {kind.label}
       </span>
       {editing ? <LabelEditor factor={factor} /> : <span className="factor__label">{labelText(factor.label)}</span>}
-      {(factor.leverage || factor.tags.length > 0 || factor.note || votes > 0) && (
+      {(factor.leverage || factor.tags.length > 0 || factor.note || votes > 0 || data.locked) && (
         <span className="factor__badges">
+          {data.locked && <span className="badge badge--locked" title="Locked by the facilitator: it can be commented on, not changed" data-testid="badge-locked"><span aria-hidden="true">🔒 </span>Locked</span>}
           {/* Votes first and never cut short: in a vote they are what people look for. Words, not a
               symbol: ▲ and ● already mean kinds of factor. */}
           {votes > 0 && <span className="badge badge--votes" data-testid="badge-votes">{votes} {votes === 1 ? 'dot' : 'dots'}</span>}

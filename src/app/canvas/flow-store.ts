@@ -10,7 +10,18 @@ import type { History } from '../editor/history';
 import { sectionMembers, type SectionRect } from '../editor/sections';
 import { NEW_FACTOR_SIZE } from './placement';
 
-export type FactorNode = Node<{ factor: MapNode }, 'factor'>;
+/** `locked`: the facilitator has locked this factor (shown to everyone; only participants are held to it). */
+export interface WorkshopOverlay {
+  votes: ReadonlyMap<string, number>;
+  hidden: ReadonlySet<string>;
+  showHidden: boolean;
+  /** Factors and links the facilitator has locked. */
+  locked: ReadonlySet<string>;
+  /** Whether the locks hold this person (a participant) or only label things (the facilitator). */
+  lockBinds: boolean;
+}
+
+export type FactorNode = Node<{ factor: MapNode; locked?: boolean }, 'factor'>;
 export type SectionNode = Node<{ section: MapSection }, 'section'>;
 export type CanvasNode = FactorNode | SectionNode;
 /** `lane`: how many links of the same direction between the same pair come before this one (they fan out). */
@@ -110,7 +121,7 @@ export class FlowStore {
   /** A structural measure per factor (0–1), drawn as a halo. */
   private measure: ReadonlyMap<string, number> | null = null;
   /** Workshop state drawn on the canvas: dots per element, and moderated (hidden) elements. */
-  private overlay: { votes: ReadonlyMap<string, number>; hidden: ReadonlySet<string>; showHidden: boolean } = { votes: new Map(), hidden: new Set(), showHidden: false };
+  private overlay: WorkshopOverlay = { votes: new Map(), hidden: new Set(), showHidden: false, locked: new Set(), lockBinds: false };
 
   constructor(
     private readonly doc: Y.Doc,
@@ -358,12 +369,13 @@ export class FlowStore {
     this.rebuild(new Set(this.factors.keys()), new Set(), new Set());
   }
 
-  /** Vote totals as badges; hidden elements vanish for participants and fade for the facilitator. */
-  setOverlay(overlay: { votes: ReadonlyMap<string, number>; hidden: ReadonlySet<string>; showHidden: boolean }): void {
+  /** Vote totals as badges; hidden elements vanish for participants and fade for the facilitator; locked factors say so. */
+  setOverlay(overlay: WorkshopOverlay): void {
     const changed = new Set<string>();
+    for (const id of new Set([...this.overlay.locked, ...overlay.locked])) if (this.overlay.locked.has(id) !== overlay.locked.has(id)) changed.add(id);
     for (const id of new Set([...this.overlay.votes.keys(), ...overlay.votes.keys()])) if (this.overlay.votes.get(id) !== overlay.votes.get(id)) changed.add(id);
     for (const id of new Set([...this.overlay.hidden, ...overlay.hidden])) if (this.overlay.hidden.has(id) !== overlay.hidden.has(id)) changed.add(id);
-    const modeChanged = this.overlay.showHidden !== overlay.showHidden;
+    const modeChanged = this.overlay.showHidden !== overlay.showHidden || this.overlay.lockBinds !== overlay.lockBinds;
     this.overlay = overlay;
     if (modeChanged) this.refreshAll();
     else if (changed.size > 0) this.rebuildIds([...changed].filter((id) => this.factors.has(id) || this.sections.has(id)), [...changed].filter((id) => this.links.has(id)));
@@ -380,19 +392,22 @@ export class FlowStore {
     const state = this.local.get(factor.id);
     const selected = state?.selected ?? false;
     const votes = this.overlay.votes.get(factor.id);
+    const locked = this.overlay.locked.has(factor.id);
+    // A factor locked against this person is not dragged at all, rather than springing back when the server refuses.
+    const fixed = this.readOnly() || (locked && this.overlay.lockBinds);
     const node: FactorNode = {
       id: factor.id,
       type: 'factor',
       position: state?.dragPosition ?? { x: factor.x, y: factor.y },
       // The badge reads extra.votes; vote results are shown, not written into the factor.
-      data: { factor: votes === undefined ? factor : { ...factor, extra: { ...factor.extra, votes } } },
+      data: { factor: votes === undefined ? factor : { ...factor, extra: { ...factor.extra, votes } }, ...(locked ? { locked } : {}) },
       selected,
       zIndex: selected ? Z_FACTOR_SELECTED : Z_FACTOR,
-      draggable: !this.readOnly(),
+      draggable: !fixed,
       connectable: !this.readOnly(),
-      deletable: !this.readOnly(),
+      deletable: !fixed,
       // A label is typed by people: React puts it in an attribute as text, never as markup.
-      ariaLabel: `${labelText(factor.label)}, ${factor.kind}${votes ? `, ${votes} ${votes === 1 ? 'dot' : 'dots'}` : ''}`,
+      ariaLabel: `${labelText(factor.label)}, ${factor.kind}${votes ? `, ${votes} ${votes === 1 ? 'dot' : 'dots'}` : ''}${locked ? ', locked' : ''}`,
     };
     const className = this.emphasisClass(factor.id, 'nodes');
     const measure = this.measure?.get(factor.id);

@@ -69,8 +69,8 @@ export function useNow(ms = 1000): number {
 
 /**
  * Workshop state drawn on the map, in every view: vote results as badges (the
- * last closed vote), and hidden or withdrawn elements, which vanish for
- * participants and fade for the facilitator.
+ * last closed vote), hidden or withdrawn elements, which vanish for
+ * participants and fade for the facilitator, and locked factors.
  */
 export function useWorkshopOverlay(doc: Y.Doc, store: FlowStore, session: SessionState, facilitator: boolean): void {
   const results = useVoteResults(doc);
@@ -78,6 +78,9 @@ export function useWorkshopOverlay(doc: Y.Doc, store: FlowStore, session: Sessio
   useEffect(() => {
     const last = results.at(-1);
     const votes = new Map<string, number>(last ? Object.entries(last.totals) : []);
-    store.setOverlay({ votes, hidden: new Set([...session.hidden, ...withdrawals.keys()]), showHidden: facilitator });
-  }, [store, results, session.hidden, withdrawals, facilitator]);
+    store.setOverlay({
+      votes, hidden: new Set([...session.hidden, ...withdrawals.keys()]), showHidden: facilitator,
+      locked: new Set(session.lockedElements), lockBinds: !facilitator,
+    });
+  }, [store, results, session.hidden, session.lockedElements, withdrawals, facilitator]);
 }
