@@ -115,6 +115,11 @@ describe('taking part: a custom plan, the simple view, withdrawing and hiding', 
       await expect.poll(() => factorNode(ben.page, 'Short-term funding').getByTestId('badge-locked').count()).toBe(1);
       expect(await factorNode(ben.page, 'Short-term funding').getAttribute('class')).not.toMatch(/\bdraggable\b/);
       expect(await factorNode(fac.page, 'Short-term funding').getAttribute('class')).toMatch(/\bdraggable\b/);
+      // Delete on it is refused in words, before anything reaches the server.
+      await factorNode(ben.page, 'Short-term funding').click();
+      await ben.page.keyboard.press('Delete');
+      await expect.poll(() => ben.page.getByTestId('notice').textContent()).toMatch(/locked that/);
+      expect(await factorLabels(ben.page)).toContain('Short-term funding');
       await fac.page.getByTestId('moderate-lock').click();
       await expect.poll(() => ben.page.getByTestId('element-locked').count(), { timeout: 10_000 }).toBe(0);
       expect(await ben.page.getByTestId('factor-label-input').getAttribute('readonly')).toBeNull();

@@ -86,6 +86,13 @@ export class Editor {
     return this.canEdit && !this.locked.has(id);
   }
 
+  /** `ids` without the ones locked against this person, saying so when any were left out. */
+  private unlocked(ids: readonly string[]): string[] {
+    const free = ids.filter((id) => !this.locked.has(id));
+    if (free.length < ids.length) this.ui.refuse('The facilitator has locked that: you can comment on it, not change it.');
+    return free;
+  }
+
   /** Why this person may not change the map now, in a sentence (a view-only link, a lock, a phase). */
   readOnlyReason = 'This link lets you view the map, not change it.';
 
@@ -197,13 +204,14 @@ export class Editor {
 
   rename(id: string, label: string): void {
     const clean = label.trim();
-    if (!clean || clean === this.store.factor(id)?.label) return;
+    if (!clean || clean === this.store.factor(id)?.label || this.unlocked([id]).length === 0) return;
     this.edit(() => updateFactor(this.doc, id, { label: clean }, this.ctx));
   }
 
   setKind(ids: readonly string[], kind: NodeKind): void {
+    const free = this.unlocked(ids);
     this.edit(() => {
-      for (const id of ids) if (this.store.factor(id)) updateFactor(this.doc, id, { kind }, this.ctx);
+      for (const id of free) if (this.store.factor(id)) updateFactor(this.doc, id, { kind }, this.ctx);
     });
   }
 
@@ -221,7 +229,7 @@ export class Editor {
 
   setPolarity(ids: readonly string[], polarity: Polarity): void {
     if (!this.mayEdit()) return;
-    const links = ids.filter((id) => this.store.link(id));
+    const links = this.unlocked(ids).filter((id) => this.store.link(id));
     if (links.length === 0) return;
     this.edit(() => {
       for (const id of links) updateLink(this.doc, id, { polarity }, this.ctx);
@@ -236,7 +244,7 @@ export class Editor {
 
   toggleDelay(ids: readonly string[]): void {
     if (!this.mayEdit()) return;
-    const links = ids.map((id) => this.store.link(id)).filter((l) => l !== undefined);
+    const links = this.unlocked(ids).map((id) => this.store.link(id)).filter((l) => l !== undefined);
     if (links.length === 0) return;
     const delay = !links.every((l) => l.delay);
     this.edit(() => {
@@ -248,7 +256,7 @@ export class Editor {
   /** Turns the selected links round, for a link drawn the wrong way. */
   reverseLinks(ids: readonly string[]): void {
     if (!this.mayEdit()) return;
-    const links = ids.map((id) => this.store.link(id)).filter((l): l is MapEdge => l !== undefined && l.source !== l.target);
+    const links = this.unlocked(ids).map((id) => this.store.link(id)).filter((l): l is MapEdge => l !== undefined && l.source !== l.target);
     if (links.length === 0) return;
     this.edit(() => {
       for (const link of links) reverseLink(this.doc, link.id, this.ctx);
@@ -268,7 +276,10 @@ export class Editor {
   /** Deletes what is selected: a factor takes its links; a section leaves its factors where they are. */
   deleteSelection(): void {
     if (!this.mayEdit()) return;
-    const { factors, links, sections } = this.selection();
+    const selection = this.selection();
+    const factors = this.unlocked(selection.factors);
+    const links = this.unlocked(selection.links);
+    const { sections } = selection;
     const count = factors.length + links.length + sections.length;
     if (count === 0) return;
     this.edit(() => {
@@ -285,8 +296,9 @@ export class Editor {
   }
 
   /** Moves factors and sections (with what is inside them) by a distance: one undo step. */
-  moveBy(ids: readonly string[], dx: number, dy: number): void {
+  moveBy(movedIds: readonly string[], dx: number, dy: number): void {
     if (!this.mayEdit()) return;
+    const ids = this.unlocked(movedIds);
     if (ids.length === 0) return;
     const moving = new Set(ids);
     const centres = this.store.allFactors().map((f) => ({ id: f.id, centre: this.centreOfFactor(f.id) }));
