@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { useBrowserSuite } from '../helpers/e2e';
 import { factorLabels, factorNode, joinAs, type Person } from '../helpers/people';
 import { createMap } from '../helpers/server';
+import { connectClient, waitSynced } from '../helpers/clients';
+import { addFactor as addFactorOp, addLink } from '../../src/core/model';
 
 const suite = useBrowserSuite();
 
@@ -144,6 +146,32 @@ describe('sections, layout and touch', () => {
     expect(pat.errors).toEqual([]);
     await cdp.detach();
   });
+  it('zoomed far out, polarity signs are not drawn; zoomed in again, they are', async () => {
+    const map = await createMap(suite.server.url, { title: 'Far apart' });
+    const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });
+    try {
+      await waitSynced(seeder);
+      // Two factors a long way apart: fitting both in view needs a zoom far below FAR_ZOOM.
+      const a = addFactorOp(seeder.doc, { label: 'Here', x: 0, y: 0 });
+      const b = addFactorOp(seeder.doc, { label: 'Far away', x: 12_000, y: 0 });
+      addLink(seeder.doc, { source: a, target: b, polarity: '-' });
+      const far = await join(map.links.viewer, 'Fran');
+      const { page } = far;
+      await expect.poll(() => page.getByTestId('edge-polarity').count(), { timeout: 10_000 }).toBe(1);
+      await expect.poll(async () => (await viewport(page)).zoom).toBeLessThan(0.2);
+      await expect.poll(() => page.locator('.canvas').getAttribute('class')).toMatch(/\bis-far\b/);
+      expect(await page.getByTestId('edge-polarity').isVisible()).toBe(false);
+      // The link still says its polarity to a screen reader.
+      expect(await page.locator('.react-flow__edge').getAttribute('aria-label')).toMatch(/decreases/);
+      for (let i = 0; i < 4; i++) await page.locator('.react-flow__controls-zoomin').click();
+      await expect.poll(async () => (await viewport(page)).zoom).toBeGreaterThan(0.2);
+      await expect.poll(() => page.locator('.canvas').getAttribute('class')).not.toMatch(/\bis-far\b/);
+      expect(await page.getByTestId('edge-polarity').isVisible()).toBe(true);
+      expect(far.errors).toEqual([]);
+    } finally {
+      seeder.destroy();
+    }
+  }, 60_000);
 });
 
 async function pinch(

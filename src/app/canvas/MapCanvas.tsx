@@ -44,6 +44,16 @@ const ARIA_LABELS = {
 };
 const isValidConnection = (c: { source: string; target: string }) => c.source !== c.target;
 
+/**
+ * Below this zoom a polarity sign or a delay mark is a speck nobody can read (a link's colour and
+ * its accessible name still tell its polarity), yet each is an element the browser lays out and
+ * paints on every frame of a pan: thousands on a large map seen whole. They go while zoomed out.
+ */
+const FAR_ZOOM = 0.2;
+function markFar(container: HTMLElement | null, zoom: number): void {
+  container?.classList.toggle('is-far', zoom < FAR_ZOOM);
+}
+
 const selectSnap = (s: UiState) => s.snapToGrid;
 const selectBox = (s: UiState) => s.boxSelect;
 
@@ -133,6 +143,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   }, [presence]);
   const onMove = useCallback((event: unknown, viewport: Viewport) => {
     shareView(viewport);
+    markFar(container.current, viewport.zoom);
     // A pan by hand has begun to move: now the drawing need not be hit-tested (canvas-gesture.css).
     // Not on the press itself, or the click that selects a factor would land on the cover instead.
     if (event) container.current?.classList.add('is-panning');
@@ -142,7 +153,10 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     // Only a move by hand (a programmatic one has no event) ends following.
     if (event) userMoved.current();
   }, []);
-  const onInit = useCallback((instance: { getViewport: () => Viewport }) => shareView(instance.getViewport()), [shareView]);
+  const onInit = useCallback((instance: { getViewport: () => Viewport }) => {
+    shareView(instance.getViewport());
+    markFar(container.current, instance.getViewport().zoom);
+  }, [shareView]);
   const onMouseLeave = useCallback(() => presence.setCursor(null), [presence]);
 
   const onPointerMove = useCallback((event: MouseEvent) => {
