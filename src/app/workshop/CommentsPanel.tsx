@@ -83,7 +83,7 @@ export function CommentsPanel({ doc, target, comments, hidden, anonymous, author
   );
 
   return (
-    <section className="panel" aria-label={`Comments on ${target.label}`} data-testid="comments-panel">
+    <section className="panel panel--comments" aria-label={`Comments on ${target.label}`} data-testid="comments-panel">
       <h2 className="panel__title">Comments ({thread.length})</h2>
       <ul className="comments">{roots.map((c) => renderComment(c, 0))}</ul>
       {canComment ? (

@@ -53,7 +53,6 @@ export function WorkshopBar({ doc, session, facilitator, author, onShare, onBrea
     <div className="workshop-bar" data-testid="workshop-bar">
       <div className="workshop-bar__status">
         <span className="pill" data-testid="phase-name">{phase ? phase.name : 'Open session'}</span>
-        {phase?.prompt && <span className="workshop-bar__prompt" data-testid="phase-prompt">{phase.prompt}</span>}
         {left !== null && (
           <span className={`pill pill--timer${left === 0 ? ' is-over' : ''}`} role="timer" aria-live="off" data-testid="timer">
             {left === 0 ? 'Time is up' : `${clock(left)} left${session.timer?.endsAt === null ? ' (paused)' : ''}`}
@@ -62,6 +61,8 @@ export function WorkshopBar({ doc, session, facilitator, author, onShare, onBrea
         {session.locked && <span className="pill pill--locked" data-testid="locked">Map locked: you can vote and comment</span>}
         {session.vote?.open && <span className="pill" data-testid="vote-open">Vote open: {session.vote.dots} dots each</span>}
         {session.anonymous && <span className="pill">Names hidden</span>}
+        {/* Last, so a long prompt wraps on its own and the time left stays beside the phase. */}
+        {phase?.prompt && <span className="workshop-bar__prompt" data-testid="phase-prompt">{phase.prompt}</span>}
       </div>
       {facilitator && (
         <details className="workshop-bar__controls" ref={controls}>
