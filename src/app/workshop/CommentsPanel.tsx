@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type * as Y from 'yjs';
 import { COMMENT_MAX, addComment, setHidden, withdrawComment, type CommentRecord } from '../../core/model/workshop';
-import { ModelError } from '../../core/model/ops';
 import { LOCAL_ORIGIN } from '../../sync/origin';
+import { useModelAction } from './use-model-action';
 
 interface Props {
   doc: Y.Doc;
@@ -47,19 +47,15 @@ export function CommentsPanel({ doc, target, comments, hidden, anonymous, author
   const thread = comments.filter((c) => c.target === target.id && (facilitator || !hidden.includes(c.id)));
   const [text, setText] = useState('');
   const [replyTo, setReplyTo] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, act } = useModelAction('The comment could not be saved.');
   const ctx = { origin: LOCAL_ORIGIN, author };
   useEffect(() => markSeen(target.id), [target.id, thread.length]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
-    try {
-      addComment(doc, { target: target.id, parent: replyTo, text, authorName: displayName }, ctx);
+    if (act(() => addComment(doc, { target: target.id, parent: replyTo, text, authorName: displayName }, ctx))) {
       setText('');
       setReplyTo(null);
-    } catch (error) {
-      setProblem(error instanceof ModelError ? error.message : 'The comment could not be saved.');
     }
   };
   const name = (c: CommentRecord) => (c.author === author ? 'You' : anonymous ? 'A participant' : c.authorName || 'A participant');

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import type * as Y from 'yjs';
-import { ModelError } from '../../core/model/ops';
 import { creatorOf, restoreContribution, setElementLocked, setHidden, withdrawContribution } from '../../core/model/workshop';
 import { LOCAL_ORIGIN } from '../../sync/origin';
+import { useModelAction } from './use-model-action';
 
 interface Props {
   doc: Y.Doc;
@@ -27,16 +26,8 @@ interface Props {
  * leave such elements out, the document keeps them.
  */
 export function ModerationPanel({ doc, selected, hidden, locked, withdrawals, author, facilitator, canContribute, describe }: Props) {
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, act } = useModelAction();
   const ctx = { origin: LOCAL_ORIGIN, author };
-  const act = (fn: () => void) => {
-    setProblem(null);
-    try {
-      fn();
-    } catch (error) {
-      setProblem(error instanceof ModelError ? error.message : 'That did not work. Try again.');
-    }
-  };
 
   const mine = selected !== null && canContribute && creatorOf(doc, selected.id) === author;
   const isHidden = selected !== null && hidden.includes(selected.id);

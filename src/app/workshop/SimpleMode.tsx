@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import type * as Y from 'yjs';
-import { LIMITS, ModelError } from '../../core/model/ops';
+import { LIMITS } from '../../core/model/ops';
 import type { NodeKind, Polarity } from '../../core/model/types';
 import { restoreContribution, withdrawContribution, type SessionState } from '../../core/model/workshop';
 import { LOCAL_ORIGIN } from '../../sync/origin';
@@ -11,6 +11,7 @@ import { useEditor } from '../editor/context';
 import { labelText, linkSentence } from '../editor/describe';
 import { TextView } from '../editor/TextView';
 import { useVoteResults, useWithdrawals } from './hooks';
+import { useModelAction } from './use-model-action';
 import { VotePanel } from './VotePanel';
 
 type Action = 'add' | 'connect' | 'vote' | 'mine' | null;
@@ -212,7 +213,7 @@ function MyContributions({ doc, author }: { doc: Y.Doc; author: string }) {
   const editor = useEditor();
   const snapshot = useSyncExternalStore(editor.store.subscribe, editor.store.getSnapshot);
   const withdrawals = useWithdrawals(doc);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, act } = useModelAction();
   const ctx = { origin: LOCAL_ORIGIN, author };
   const mine = [
     ...snapshot.factors.filter((n) => n.data.factor.createdBy === author).map((n) => ({ id: n.id, text: labelText(n.data.factor.label) })),
@@ -220,14 +221,6 @@ function MyContributions({ doc, author }: { doc: Y.Doc; author: string }) {
       id: e.id, text: linkSentence(e.data!.link, editor.store.labelOf(e.source), editor.store.labelOf(e.target)),
     })),
   ];
-  const act = (fn: () => void) => {
-    setProblem(null);
-    try {
-      fn();
-    } catch (error) {
-      setProblem(error instanceof ModelError ? error.message : 'That did not work. Try again.');
-    }
-  };
   if (mine.length === 0) return <p className="hint">You have not added anything yet.</p>;
   return (
     <div className="simple__form">

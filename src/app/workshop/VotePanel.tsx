@@ -1,10 +1,9 @@
 import type * as Y from 'yjs';
 import { castVote, type SessionState, type VoteResult } from '../../core/model/workshop';
 import type { MapNode, MapEdge } from '../../core/model/types';
-import { ModelError } from '../../core/model/ops';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import { useTally } from './hooks';
-import { useState } from 'react';
+import { useModelAction } from './use-model-action';
 
 interface Props {
   doc: Y.Doc;
@@ -26,7 +25,7 @@ interface Props {
 export function VotePanel({ doc, session, results, nodes, edges, loops, author, facilitator, canVote }: Props) {
   const vote = session.vote;
   const { totals, mine, voters } = useTally(doc, vote?.id ?? null, author);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, act } = useModelAction('Your vote could not be saved.');
   if (!vote) {
     const last = results.at(-1);
     if (!last) return null;
@@ -41,14 +40,7 @@ export function VotePanel({ doc, session, results, nodes, edges, loops, author, 
   const spent = Object.values(mine).reduce((a, b) => a + b, 0);
   const left = vote.dots - spent;
   const showTotals = vote.visibility === 'live' || facilitator || !vote.open;
-  const set = (target: string, count: number) => {
-    setProblem(null);
-    try {
-      castVote(doc, author, target, count, { origin: LOCAL_ORIGIN, author });
-    } catch (error) {
-      setProblem(error instanceof ModelError ? error.message : 'Your vote could not be saved.');
-    }
-  };
+  const set = (target: string, count: number) => act(() => castVote(doc, author, target, count, { origin: LOCAL_ORIGIN, author }));
   if (!vote.open) {
     const result = results.find((r) => r.voteId === vote.id);
     return result ? <VoteResults result={result} nodes={nodes} edges={edges} loops={loops} /> : null;
