@@ -110,7 +110,7 @@ describe('taking part: a custom plan, the simple view, withdrawing and hiding', 
       await factorNode(ben.page, 'Short-term funding').click();
       await ben.page.getByTestId('tab-details').click();
       await expect.poll(() => ben.page.getByTestId('element-locked').count(), { timeout: 10_000 }).toBe(1);
-      expect(await ben.page.getByTestId('factor-label-input').getAttribute('readonly')).not.toBeNull();
+      await expect.poll(() => ben.page.getByTestId('factor-label-input').getAttribute('readonly')).not.toBeNull();
       // On the canvas it says so, and it cannot be dragged away to spring back.
       await expect.poll(() => factorNode(ben.page, 'Short-term funding').getByTestId('badge-locked').count()).toBe(1);
       expect(await factorNode(ben.page, 'Short-term funding').getAttribute('class')).not.toMatch(/\bdraggable\b/);
@@ -122,7 +122,7 @@ describe('taking part: a custom plan, the simple view, withdrawing and hiding', 
       expect(await factorLabels(ben.page)).toContain('Short-term funding');
       await fac.page.getByTestId('moderate-lock').click();
       await expect.poll(() => ben.page.getByTestId('element-locked').count(), { timeout: 10_000 }).toBe(0);
-      expect(await ben.page.getByTestId('factor-label-input').getAttribute('readonly')).toBeNull();
+      await expect.poll(() => ben.page.getByTestId('factor-label-input').getAttribute('readonly')).toBeNull();
       await expect.poll(() => factorNode(ben.page, 'Short-term funding').getByTestId('badge-locked').count()).toBe(0);
       expect(await factorNode(ben.page, 'Short-term funding').getAttribute('class')).toMatch(/\bdraggable\b/);
 

@@ -381,6 +381,11 @@ export class FlowStore {
     else if (changed.size > 0) this.rebuildIds([...changed].filter((id) => this.factors.has(id) || this.sections.has(id)), [...changed].filter((id) => this.links.has(id)));
   }
 
+  /** Whether the facilitator has locked this factor or link against this person's changes (the server refuses them). */
+  isLockedForMe(id: string): boolean {
+    return this.overlay.lockBinds && this.overlay.locked.has(id);
+  }
+
   private emphasisClass(id: string, kind: 'nodes' | 'edges'): string | undefined {
     const classes: string[] = [];
     if (this.emphasis) classes.push(this.emphasis[kind].has(id) ? 'is-emphasised' : 'is-dimmed');
@@ -394,7 +399,7 @@ export class FlowStore {
     const votes = this.overlay.votes.get(factor.id);
     const locked = this.overlay.locked.has(factor.id);
     // A factor locked against this person is not dragged at all, rather than springing back when the server refuses.
-    const fixed = this.readOnly() || (locked && this.overlay.lockBinds);
+    const fixed = this.readOnly() || this.isLockedForMe(factor.id);
     const node: FactorNode = {
       id: factor.id,
       type: 'factor',

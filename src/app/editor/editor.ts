@@ -79,16 +79,13 @@ export class Editor {
     return !this.readOnly();
   }
 
-  /** Factors and links the facilitator has locked against this person's changes (the server refuses them). */
-  locked: ReadonlySet<string> = new Set();
-
   canEditElement(id: string): boolean {
-    return this.canEdit && !this.locked.has(id);
+    return this.canEdit && !this.store.isLockedForMe(id);
   }
 
   /** `ids` without the ones locked against this person, saying so when any were left out. */
   private unlocked(ids: readonly string[]): string[] {
-    const free = ids.filter((id) => !this.locked.has(id));
+    const free = ids.filter((id) => !this.store.isLockedForMe(id));
     if (free.length < ids.length) this.ui.refuse('The facilitator has locked that: you can comment on it, not change it.');
     return free;
   }
@@ -172,7 +169,7 @@ export class Editor {
 
   startEditing(id: string): void {
     if (this.readOnly() || !this.store.factor(id)) return;
-    if (this.locked.has(id)) {
+    if (this.store.isLockedForMe(id)) {
       this.ui.refuse('The facilitator has locked this factor: you can comment on it, not change it.');
       return;
     }

@@ -222,9 +222,6 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
   const hideNames = sessionState.anonymous && status.role !== 'facilitator';
   useEffect(() => presence.setAnonymous(hideNames), [presence, hideNames]);
   editor.readOnlyReason = readOnlyReason(status, sessionState);
-  // Set while rendering (not in an effect) so the panels rendered below in this same pass see it.
-  const lockedKey = status.role === 'facilitator' ? '' : sessionState.lockedElements.join(',');
-  if ([...editor.locked].join(',') !== lockedKey) editor.locked = new Set(lockedKey ? lockedKey.split(',') : []);
 
   useEffect(() => {
     document.title = `${typeof title === 'string' && title ? title : 'Map'} · Causeway`;
