@@ -66,7 +66,8 @@ export class Editor {
     readonly store: FlowStore,
     readonly history: History,
     readonly ui: EditorUi,
-    private readonly readOnly: () => boolean,
+    /** Why this person may not change the map now (a view-only link, a lock, a phase), or null when they may. */
+    private readonly whyReadOnly: () => string | null,
     /** Tells others which factor this person is typing a label in. */
     private readonly onEditing: (id: string | null) => void = () => {},
   ) {}
@@ -90,8 +91,13 @@ export class Editor {
     return free;
   }
 
-  /** Why this person may not change the map now, in a sentence (a view-only link, a lock, a phase). */
-  readOnlyReason = 'This link lets you view the map, not change it.';
+  get readOnlyReason(): string {
+    return this.whyReadOnly() ?? '';
+  }
+
+  private readOnly(): boolean {
+    return this.whyReadOnly() !== null;
+  }
 
   /** Says so, and returns false, when this person may not change the map. */
   private mayEdit(): boolean {

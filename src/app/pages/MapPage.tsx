@@ -106,14 +106,15 @@ interface Workspace {
  * that React's StrictMode, which mounts twice in development, gets a fresh
  * set after disposing the first rather than a disposed one.
  */
-function useWorkspace(session: MapSession, author: string, readOnly: boolean, role: SessionStatus['role']): Workspace | null {
+function useWorkspace(session: MapSession, author: string, readOnly: string | null, role: SessionStatus['role']): Workspace | null {
   // Read through a ref: the objects live as long as the session, not as long as a role.
+  // `readOnly` is why this person may not change the map now, or null when they may.
   const readOnlyRef = useRef(readOnly);
   readOnlyRef.current = readOnly;
   const [workspace, setWorkspace] = useState<Workspace | null>(null);
   useEffect(() => {
     const history = new History(session.doc);
-    const store = new FlowStore(session.doc, author, () => readOnlyRef.current, history);
+    const store = new FlowStore(session.doc, author, () => readOnlyRef.current !== null, history);
     const ui = new EditorUi();
     const presence = new Presence(session.awareness, { id: author, name: storedDisplayName() ?? 'Guest', role: null });
     const editor = new Editor(session.doc, author, store, history, ui, () => readOnlyRef.current, (id) => presence.setEditing(id));
@@ -166,7 +167,7 @@ function MapWorkspace({ session }: { session: MapSession }) {
   const status = useSyncExternalStore(session.subscribe, session.getStatus);
   const sessionState = useSession(session.doc);
   const author = useMemo(() => browserClientId(), []);
-  const readOnly = structureReadOnly(status, sessionState);
+  const readOnly = structureReadOnly(status, sessionState) ? readOnlyReason(status, sessionState) : null;
   const workspace = useWorkspace(session, author, readOnly, status.role);
   if (!workspace) return <p className="centre" role="status">Opening the map…</p>;
   return (
@@ -221,7 +222,6 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
   useWorkshopOverlay(session.doc, store, sessionState, status.role === 'facilitator');
   const hideNames = sessionState.anonymous && status.role !== 'facilitator';
   useEffect(() => presence.setAnonymous(hideNames), [presence, hideNames]);
-  editor.readOnlyReason = readOnlyReason(status, sessionState);
 
   useEffect(() => {
     document.title = `${typeof title === 'string' && title ? title : 'Map'} · Causeway`;
