@@ -85,7 +85,7 @@ describe('sections, layout and touch', () => {
     const fay = await join(map.links.facilitator, 'Fay');
     const { page } = fay;
     await expect.poll(() => page.getByTestId('factor').count(), { timeout: 20_000 }).toBe(40);
-    const positions = () => page.locator('.react-flow__node-factor').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-id')}:${(n as HTMLElement).style.transform}`).sort());
+    const positions = () => page.locator('.react-flow__node-factor').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-id')}:${(n as HTMLElement).style.left},${(n as HTMLElement).style.top}`).sort());
     const before = await positions();
     await page.getByTestId('auto-layout').click();
     await expect.poll(positions, { timeout: 20_000 }).not.toEqual(before);

@@ -37,7 +37,7 @@ describe('FlowStore: only durable fields reach the document', () => {
       { type: 'select', id, selected: true },
       { type: 'dimensions', id, dimensions: { width: 180, height: 64 } },
     ]);
-    store.applyEdgeChanges([{ type: 'select', id: link, selected: true }]);
+    store.select([id, link]);
 
     expect(updates).toHaveLength(0);
     expect(factorKeys(doc, id)).toEqual(keysBefore);

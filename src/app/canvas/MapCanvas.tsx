@@ -1,26 +1,29 @@
 import {
-  Background, ConnectionMode, Controls, ReactFlow, useReactFlow, useStore,
-  type Connection, type EdgeTypes, type FinalConnectionState, type NodeTypes, type OnNodeDrag, type Viewport,
+  Background, ConnectionMode, ControlButton, Controls, ReactFlow, getViewportForBounds, useReactFlow, useStore, useStoreApi,
+  type Connection, type FinalConnectionState, type NodeChange, type NodeTypes, type OnNodeDrag, type Viewport,
 } from '@xyflow/react';
-import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type FocusEvent, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import { useLongPress, LongPressEventType } from 'use-long-press';
 import type { Presence } from '../../sync/presence';
 import { useEditor } from '../editor/context';
 import { useUi, type MenuTarget, type UiState } from '../editor/ui-state';
 import { Cursors } from '../presence/Cursors';
-import CausalEdgeView from './CausalEdgeView';
 import FactorNodeView from './FactorNodeView';
+import { areaAround, boundsOf, needsNewArea, nodesInArea, viewRect, type Rect } from './culling';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
+import { LinkLayer } from './LinkLayer';
 import { OverviewMap } from './OverviewMap';
 import SectionNodeView from './SectionNodeView';
 import './canvas-gesture.css';
 
 const nodeTypes: NodeTypes = { factor: FactorNodeView, section: SectionNodeView };
-const edgeTypes: EdgeTypes = { causal: CausalEdgeView };
 export const GRID = 24;
-/** Above this many factors only what is on screen is drawn (STACK.md: 60 fps at 1,000 and 5,000). */
+/** Above this many factors only those in and around the view are drawn (culling.ts; STACK.md: 60 fps at 1,000 and 5,000). */
 export const CULL_ABOVE = 300;
+const MIN_ZOOM = 0.1;
+const MAX_ZOOM = 3;
+const FIT_PADDING = 0.15;
 
 interface Props {
   presence: Presence;
@@ -36,7 +39,7 @@ interface Props {
 const SNAP_GRID: [number, number] = [GRID, GRID];
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const PAN_BUTTONS_WHEN_BOX_SELECTING = [1, 2];
-const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: 0.15 };
+const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: FIT_PADDING };
 const PRO_OPTIONS = { hideAttribution: false };
 const ARIA_LABELS = {
   'node.a11yDescription.default': 'Arrow keys move between factors. Enter renames. L links to another factor. ] and [ follow links. Delete removes.',
@@ -117,6 +120,49 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const userMoved = useRef(onUserMoved);
   userMoved.current = onUserMoved;
 
+  const culling = snapshot.factors.length > CULL_ABOVE;
+  const cullingNow = useRef(culling);
+  cullingNow.current = culling;
+  const [area, setArea] = useState<Rect | null>(null);
+  const areaNow = useRef(area);
+  /** The area around the view has to move (culling.ts): React Flow is given the factors in the new one. */
+  const followView = useCallback((viewport: Viewport) => {
+    const { width, height } = size.current;
+    if (!cullingNow.current || !width || !height) return;
+    const view = viewRect(viewport, { width, height });
+    if (!needsNewArea(areaNow.current, view)) return;
+    areaNow.current = areaAround(view);
+    setArea(areaNow.current);
+  }, []);
+
+  /**
+   * The whole map in view, from the store's factors: React Flow's own fitView knows only the
+   * factors it was given, which on a large map are those around the view.
+   */
+  const fitAll = useCallback((duration = 0) => {
+    const { width, height } = size.current;
+    const bounds = boundsOf(store.getSnapshot().nodes.filter((n) => !n.hidden));
+    if (!bounds || !width || !height) return;
+    const viewport = getViewportForBounds(bounds, width, height, MIN_ZOOM, 1, FIT_PADDING);
+    followView(viewport);
+    void flow.setViewport(viewport, { duration });
+  }, [store, flow, followView]);
+
+  // A large map opens fitted like a small one (React Flow's fitView would fit only what it was given).
+  // A map that grows past the threshold while open keeps its view.
+  const shownUnculled = useRef(false);
+  if (!culling && snapshot.factors.length > 0) shownUnculled.current = true;
+  useEffect(() => {
+    if (!culling || area || !width || !height) return;
+    if (shownUnculled.current) followView(flow.getViewport());
+    else fitAll();
+  }, [culling, area, width, height, fitAll, followView, flow]);
+
+  const flowNodes = useMemo(() => {
+    if (!culling) return snapshot.nodes;
+    return nodesInArea(snapshot.nodes, area ?? { x: 0, y: 0, width: 0, height: 0 });
+  }, [culling, area, snapshot.nodes]);
+
   // The editor reaches the viewport through this adapter (centre, fit, focus).
   useEffect(() => {
     editor.viewport = {
@@ -125,7 +171,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         return { x: (size.current.width / 2 - x) / zoom, y: (size.current.height / 2 - y) / zoom };
       },
       centreOn: (p) => void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: 200 }),
-      fit: () => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }),
+      fit: () => fitAll(200),
       focusElement: (id) => {
         // After React has drawn the new selection.
         requestAnimationFrame(() => {
@@ -134,7 +180,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         });
       },
     };
-  }, [editor, flow]);
+  }, [editor, flow, fitAll]);
 
   const shareView = useCallback((viewport: Viewport) => {
     const { width, height } = size.current;
@@ -143,11 +189,13 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   }, [presence]);
   const onMove = useCallback((event: unknown, viewport: Viewport) => {
     shareView(viewport);
+    followView(viewport);
     markFar(container.current, viewport.zoom);
     // A pan by hand has begun to move: now the drawing need not be hit-tested (canvas-gesture.css).
     // Not on the press itself, or the click that selects a factor would land on the cover instead.
     if (event) container.current?.classList.add('is-panning');
-  }, [shareView]);
+  }, [shareView, followView]);
+  const fitAllAnimated = useCallback(() => fitAll(200), [fitAll]);
   const onMoveEnd = useCallback(() => container.current?.classList.remove('is-panning'), []);
   const onMoveStart = useCallback((event: unknown) => {
     // Only a move by hand (a programmatic one has no event) ends following.
@@ -210,6 +258,18 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     container.current?.classList.remove('is-dragging-nodes');
     store.endDrag(nodes.map((n) => n.id));
   }, [store]);
+  /*
+   * Links are not React Flow's (LinkLayer), so it no longer drops them from the selection when a
+   * click, a drag or a box selects factors, or when the empty canvas is clicked: that is done here,
+   * the same way (a multi-selection key keeps them). A box also takes the links inside it.
+   */
+  const flowStore = useStoreApi<CanvasNode, CausalEdge>();
+  const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
+    store.applyNodeChanges(changes);
+    if (!flowStore.getState().multiSelectionActive && changes.some((c) => c.type === 'select' && c.selected)) store.deselectLinks();
+  }, [store, flowStore]);
+  const onPaneClick = useCallback(() => store.deselectLinks(), [store]);
+  const onSelectionEnd = useCallback(() => store.selectLinksAmongSelected(), [store]);
   const onDragStart: OnNodeDrag<CanvasNode> = useCallback((event, _node, nodes) => onSelectionDragStart(event, nodes), [onSelectionDragStart]);
   const onDragStop: OnNodeDrag<CanvasNode> = useCallback((event, _node, nodes) => onSelectionDragStop(event, nodes), [onSelectionDragStop]);
 
@@ -252,12 +312,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     <div className="canvas" ref={container} onContextMenu={onContextMenu} onFocus={onFocus} {...longPress()}>
       <EdgeLabelLayer>
       <ReactFlow<CanvasNode, CausalEdge>
-        nodes={snapshot.nodes}
-        edges={snapshot.edges}
+        nodes={flowNodes}
+        // Links are drawn by LinkLayer, not by React Flow (see there why).
         nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={store.applyNodeChanges}
-        onEdgesChange={store.applyEdgeChanges}
+        onNodesChange={onNodesChange}
+        onPaneClick={onPaneClick}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
@@ -265,6 +324,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         onNodeDragStop={onDragStop}
         onSelectionDragStart={onSelectionDragStart}
         onSelectionDragStop={onSelectionDragStop}
+        onSelectionEnd={onSelectionEnd}
         onNodeClick={onNodeClick}
         onNodeDoubleClick={onNodeDoubleClick}
         onDoubleClick={onPaneDoubleClick}
@@ -289,17 +349,22 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         snapToGrid={snap}
         snapGrid={SNAP_GRID}
         zIndexMode="manual"
-        onlyRenderVisibleElements={snapshot.factors.length > CULL_ABOVE}
-        fitView
+        // A large map is culled by culling.ts (given to React Flow already), and fitted by fitAll.
+        fitView={!culling}
         fitViewOptions={FIT_VIEW_OPTIONS}
-        minZoom={0.1}
-        maxZoom={3}
+        minZoom={MIN_ZOOM}
+        maxZoom={MAX_ZOOM}
         ariaLabelConfig={ARIA_LABELS}
         proOptions={PRO_OPTIONS}
       >
         <Background gap={GRID} />
+        <LinkLayer factors={snapshot.factors} edges={snapshot.edges} />
         <OverviewMap nodes={snapshot.nodes} />
-        <Controls showInteractive={false} />
+        <Controls showInteractive={false} showFitView={false}>
+          <ControlButton onClick={fitAllAnimated} title="Zoom to fit the whole map (Shift+1)" aria-label="Zoom to fit">
+            <span aria-hidden="true">⤢</span>
+          </ControlButton>
+        </Controls>
         <Cursors presence={presence} />
       </ReactFlow>
       </EdgeLabelLayer>

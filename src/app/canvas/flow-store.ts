@@ -1,4 +1,5 @@
-import type { Edge, EdgeChange, Node, NodeChange } from '@xyflow/react';
+import type { Edge, Node, NodeChange } from '@xyflow/react';
+import type { CSSProperties } from 'react';
 import * as Y from 'yjs';
 import { updateFactor, updateSection } from '../../core/model/ops';
 import { readEdge, readNode, readSection } from '../../core/model/read';
@@ -58,8 +59,16 @@ export const MOVE_NOTICE_MS = 250;
 
 /** Which document fields a node or edge object may carry to React Flow; the rest is local. */
 const Z_SECTION = -1;
+
+/**
+ * Where a node's box goes, as left and top instead of React Flow's transform: a transform gives
+ * each factor its own paint chunk, and with a thousand of them Chromium spends most of every frame
+ * of a pan deciding how to layer them. React Flow spreads `style` after its own, so this wins.
+ */
+function placedAt(position: { x: number; y: number }, extra?: Record<string, string>): CSSProperties {
+  return { transform: 'none', left: position.x, top: position.y, ...extra };
+}
 /** Arrowheads in the polarity's colour (the same values as --pos, --neg, --unknown in styles.css). */
-const MARKER_COLOUR = { '+': '#166534', '-': '#b91c1c', '?': '#92400e' } as const;
 const Z_FACTOR = 1;
 const Z_FACTOR_SELECTED = 2;
 
@@ -417,7 +426,7 @@ export class FlowStore {
     const className = this.emphasisClass(factor.id, 'nodes');
     const measure = this.measure?.get(factor.id);
     if (className || measure !== undefined) node.className = [className, measure !== undefined ? 'has-measure' : ''].filter(Boolean).join(' ');
-    if (measure !== undefined) node.style = { '--measure': measure.toFixed(3) } as Record<string, string>;
+    node.style = placedAt(node.position, measure === undefined ? undefined : { '--measure': measure.toFixed(3) });
     if (this.overlay.hidden.has(factor.id) && !this.overlay.showHidden) node.hidden = true;
     if (state?.measured) node.measured = state.measured;
     return node;
@@ -443,6 +452,7 @@ export class FlowStore {
       deletable: !this.readOnly(),
       ariaLabel: `Section ${section.title || 'untitled'}`,
     };
+    node.style = placedAt(node.position);
     if (state?.measured) node.measured = state.measured;
     return node;
   }
@@ -458,10 +468,7 @@ export class FlowStore {
       source: link.source,
       target: link.target,
       data: { link, lane: this.laneOf(link) },
-      markerEnd: { type: 'arrowclosed', width: 16, height: 16, color: MARKER_COLOUR[link.polarity] },
       selected: this.selectedEdges.has(link.id),
-      deletable: !this.readOnly(),
-      zIndex: 0,
       ariaLabel: `Link: ${linkSentence(link, this.labelOf(link.source), this.labelOf(link.target))}`,
     };
   }
@@ -538,7 +545,10 @@ export class FlowStore {
         if (change.resizing !== undefined && this.sections.has(change.id) && !this.readOnly()) {
           this.onResize(change.id, change.dimensions, change.resizing);
         } else {
-          state.measured = { width: change.dimensions.width, height: change.dimensions.height };
+          const { width, height } = change.dimensions;
+          // A factor scrolled back into view is measured again at the same size: nothing to redraw.
+          if (state.measured?.width === width && state.measured.height === height) continue;
+          state.measured = { width, height };
         }
         touched.add(change.id);
       } else if (change.type === 'position' && change.position && !this.readOnly()) {
@@ -567,18 +577,6 @@ export class FlowStore {
     else if (touched.size > 0) this.rebuildIds(touched, [], moveOnly);
   };
 
-  applyEdgeChanges = (changes: EdgeChange<CausalEdge>[]): void => {
-    const touched = new Set<string>();
-    for (const change of changes) {
-      if (change.type === 'select') {
-        if (change.selected) this.selectedEdges.add(change.id);
-        else this.selectedEdges.delete(change.id);
-        touched.add(change.id);
-      }
-    }
-    if (touched.size > 0) this.rebuild(new Set(), touched, new Set());
-  };
-
   /**
    * A drag begins: it will be one undo step. Sections being dragged take the
    * factors (and smaller sections) inside them along; membership is fixed at
@@ -604,6 +602,13 @@ export class FlowStore {
       }
       this.sectionDrags.set(id, { start: { x: rect.x, y: rect.y }, members });
     }
+  }
+
+  /** Factors and sections this person is dragging now (drawn where the drag has them, not where the document has them). */
+  draggedIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const [id, state] of this.local) if (state.dragPosition) ids.add(id);
+    return ids;
   }
 
   /** Idempotent: the first call of a drag opens its undo step. */
@@ -700,6 +705,26 @@ export class FlowStore {
 
   selectAll(): void {
     this.select([...this.factors.keys(), ...this.visibleLinks().map((l) => l.id)]);
+  }
+
+  /**
+   * After a box selection: the links between the factors it took in join the selection, so that
+   * copying or deleting it keeps the picture whole (links are not in React Flow, which used to add them).
+   */
+  selectLinksAmongSelected(): void {
+    const factors = new Set(this.selectedNodeIds());
+    const links = this.visibleLinks().filter((l) => factors.has(l.source) && factors.has(l.target) && !this.selectedEdges.has(l.id));
+    if (links.length === 0) return;
+    for (const link of links) this.selectedEdges.add(link.id);
+    this.rebuild(new Set(), new Set(links.map((l) => l.id)), new Set());
+  }
+
+  /** Links leave the selection; factors and sections stay as they are. */
+  deselectLinks(): void {
+    if (this.selectedEdges.size === 0) return;
+    const touched = new Set(this.selectedEdges);
+    this.selectedEdges.clear();
+    this.rebuild(new Set(), touched, new Set());
   }
 
   clearSelection(): void {

@@ -1,0 +1,74 @@
+/**
+ * Which factors React Flow draws on a large map. Only those in an area around the view are given
+ * to it, and that area is moved only when the view comes near its edge (or zooms well inside it):
+ * a pan then mounts nothing for most of its length, where React Flow's own culling mounted and
+ * unmounted factors at the screen's edges on every frame. Links are not culled (LinkLayer draws
+ * them all from the store), so a link to a factor outside the area still has both its ends.
+ * Pure geometry, unit-tested without a browser.
+ */
+import type { CanvasNode } from './flow-store';
+import { NEW_FACTOR_SIZE } from './placement';
+
+export interface Rect { x: number; y: number; width: number; height: number }
+export interface ViewportLike { x: number; y: number; zoom: number }
+
+/** How far the area reaches beyond the view on each side, as a share of the view's size. */
+const REACH = 0.5;
+/** The view may come this close to the area's edge (share of the view's size) before the area moves. */
+const SLACK = 0.2;
+/** Zoomed in so far that the area is this many times the view's width: it shrinks to fit again. */
+const TOO_WIDE = 3;
+
+/** The part of the map the screen shows, in map coordinates. */
+export function viewRect(viewport: ViewportLike, size: { width: number; height: number }): Rect {
+  return { x: -viewport.x / viewport.zoom, y: -viewport.y / viewport.zoom, width: size.width / viewport.zoom, height: size.height / viewport.zoom };
+}
+
+/** The area drawn around a view. */
+export function areaAround(view: Rect): Rect {
+  return { x: view.x - view.width * REACH, y: view.y - view.height * REACH, width: view.width * (1 + 2 * REACH), height: view.height * (1 + 2 * REACH) };
+}
+
+/** Whether the view has come near the area's edge, or zoomed in far inside it: time for a new area. */
+export function needsNewArea(area: Rect | null, view: Rect): boolean {
+  if (!area) return true;
+  const slackX = view.width * SLACK;
+  const slackY = view.height * SLACK;
+  const inside = view.x - slackX >= area.x && view.y - slackY >= area.y &&
+    view.x + view.width + slackX <= area.x + area.width && view.y + view.height + slackY <= area.y + area.height;
+  return !inside || area.width > view.width * TOO_WIDE;
+}
+
+function overlaps(node: CanvasNode, area: Rect): boolean {
+  const width = node.measured?.width ?? node.width ?? NEW_FACTOR_SIZE.width;
+  const height = node.measured?.height ?? node.height ?? NEW_FACTOR_SIZE.height;
+  const { x, y } = node.position;
+  return x < area.x + area.width && x + width > area.x && y < area.y + area.height && y + height > area.y;
+}
+
+/**
+ * The nodes React Flow is given: sections always (few, and large), factors in the area, and every
+ * selected factor wherever it is (a drag of the selection moves them all; keyboard focus can land
+ * on one that is off screen).
+ */
+export function nodesInArea(nodes: readonly CanvasNode[], area: Rect): CanvasNode[] {
+  return nodes.filter((node) => node.type === 'section' || node.selected === true || overlaps(node, area));
+}
+
+/** The smallest rectangle holding every factor and section (null for an empty map). */
+export function boundsOf(nodes: readonly CanvasNode[]): Rect | null {
+  if (nodes.length === 0) return null;
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  for (const node of nodes) {
+    const width = node.measured?.width ?? node.width ?? NEW_FACTOR_SIZE.width;
+    const height = node.measured?.height ?? node.height ?? NEW_FACTOR_SIZE.height;
+    left = Math.min(left, node.position.x);
+    top = Math.min(top, node.position.y);
+    right = Math.max(right, node.position.x + width);
+    bottom = Math.max(bottom, node.position.y + height);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}

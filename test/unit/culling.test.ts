@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { areaAround, boundsOf, needsNewArea, nodesInArea, viewRect } from '../../src/app/canvas/culling';
+import type { CanvasNode, FactorNode, SectionNode } from '../../src/app/canvas/flow-store';
+
+function factor(id: string, x: number, y: number, extra: Partial<FactorNode> = {}): FactorNode {
+  return {
+    id, type: 'factor', position: { x, y }, measured: { width: 100, height: 40 },
+    data: { factor: { id, label: id, kind: 'factor', x, y, tags: [], note: '', extra: {} } as unknown as FactorNode['data']['factor'] },
+    ...extra,
+  };
+}
+
+function section(id: string, x: number, y: number): SectionNode {
+  return { id, type: 'section', position: { x, y }, width: 300, height: 200, data: { section: { id } as unknown as SectionNode['data']['section'] } };
+}
+
+describe('culling the factors React Flow draws on a large map', () => {
+  it('turns a viewport into the part of the map on screen', () => {
+    expect(viewRect({ x: -200, y: -100, zoom: 2 }, { width: 800, height: 600 })).toEqual({ x: 100, y: 50, width: 400, height: 300 });
+  });
+
+  it('draws half a screen beyond the view on every side', () => {
+    expect(areaAround({ x: 0, y: 0, width: 400, height: 300 })).toEqual({ x: -200, y: -150, width: 800, height: 600 });
+  });
+
+  it('keeps the area while the view pans within it, and moves it near its edge', () => {
+    const view = { x: 0, y: 0, width: 400, height: 300 };
+    const area = areaAround(view);
+    expect(needsNewArea(null, view)).toBe(true);
+    expect(needsNewArea(area, view)).toBe(false);
+    // A pan of a quarter of the screen: still well inside.
+    expect(needsNewArea(area, { ...view, x: 100, y: -60 })).toBe(false);
+    // Within a fifth of a screen of the area's right edge: the area moves ahead of the view.
+    expect(needsNewArea(area, { ...view, x: 150 })).toBe(true);
+    expect(needsNewArea(area, { ...view, y: 100 })).toBe(true);
+  });
+
+  it('shrinks the area when the view zooms far in, so a zoomed-in view does not draw the old wide area', () => {
+    const area = areaAround({ x: 0, y: 0, width: 4000, height: 3000 });
+    // Zoomed in by a third: the area (twice the old view) is still under three views wide.
+    expect(needsNewArea(area, { x: 500, y: 500, width: 3000, height: 2250 })).toBe(false);
+    // Zoomed in twice: the area is four views wide, most of it far off screen.
+    expect(needsNewArea(area, { x: 1000, y: 1000, width: 2000, height: 1500 })).toBe(true);
+  });
+
+  it('gives React Flow the factors touching the area, every section and every selected factor', () => {
+    const nodes: CanvasNode[] = [
+      section('s-far', 5000, 5000),
+      factor('inside', 10, 10),
+      factor('straddling', -60, 0),
+      factor('outside', 2000, 0),
+      factor('selected-far', 3000, 3000, { selected: true }),
+    ];
+    const kept = nodesInArea(nodes, { x: 0, y: 0, width: 500, height: 500 }).map((n) => n.id);
+    expect(kept).toEqual(['s-far', 'inside', 'straddling', 'selected-far']);
+  });
+
+  it('uses the default size for a factor not yet measured', () => {
+    const unmeasured = { ...factor('new', -170, 0), measured: undefined };
+    // 200 wide by default (NEW_FACTOR_SIZE): it reaches x = 30, into the area.
+    expect(nodesInArea([unmeasured], { x: 0, y: 0, width: 100, height: 100 }).map((n) => n.id)).toEqual(['new']);
+  });
+
+  it('bounds every node, for fitting the whole map', () => {
+    expect(boundsOf([])).toBeNull();
+    expect(boundsOf([factor('a', 0, 0), factor('b', 500, 200), section('s', -100, 50)])).toEqual({ x: -100, y: 0, width: 700, height: 250 });
+  });
+});
