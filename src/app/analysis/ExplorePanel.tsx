@@ -3,6 +3,7 @@ import type { Loop } from '../../core/analysis/loops';
 import { allPaths, measures, neighbourhood, shortestPath, toGraph, type Direction, type FactorMeasures } from '../../core/analysis/structure';
 import { MEADOWS_LEVELS, type MapEdge, type MapNode } from '../../core/model/types';
 import type { FlowStore } from '../canvas/flow-store';
+import { dateTimeText } from '../format-time';
 
 interface Props {
   store: FlowStore;
@@ -225,7 +226,7 @@ export function ExplorePanel({ store, nodes, edges, loops, selectedFactor, nameO
                   <strong>{label}</strong> — level {element.leverage!.level}, {level?.name}
                   {element.leverage!.rationale && <p className="panel__note">{element.leverage!.rationale}</p>}
                   <p className="panel__note">
-                    Marked {who ? `by ${who}` : 'by a participant'}{element.leverage!.setAt ? `, ${new Date(element.leverage!.setAt).toLocaleString()}` : ''}
+                    Marked {who ? `by ${who}` : 'by a participant'}{element.leverage!.setAt ? `, ${dateTimeText(element.leverage!.setAt)}` : ''}
                   </p>
                 </li>
               );

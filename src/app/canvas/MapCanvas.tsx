@@ -194,9 +194,15 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     // A pan by hand has begun to move: now the drawing need not be hit-tested (canvas-gesture.css).
     // Not on the press itself, or the click that selects a factor would land on the cover instead.
     if (event) container.current?.classList.add('is-panning');
+    if (viewport.zoom !== lastZoom.current) container.current?.classList.add('is-zooming');
+    lastZoom.current = viewport.zoom;
   }, [shareView, followView]);
+  const lastZoom = useRef(0);
   const fitAllAnimated = useCallback(() => fitAll(200), [fitAll]);
-  const onMoveEnd = useCallback(() => container.current?.classList.remove('is-panning'), []);
+  const onMoveEnd = useCallback(() => {
+    container.current?.classList.remove('is-panning');
+    container.current?.classList.remove('is-zooming');
+  }, []);
   const onMoveStart = useCallback((event: unknown) => {
     // Only a move by hand (a programmatic one has no event) ends following.
     if (event) userMoved.current();

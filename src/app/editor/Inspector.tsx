@@ -1,4 +1,4 @@
-import { useMemo, useSyncExternalStore } from 'react';
+import { memo, useDeferredValue, useMemo, useSyncExternalStore } from 'react';
 import {
   LIMITS, addTag, removeTag, setLeverage, updateFactor, updateLink, updateSection,
 } from '../../core/model/ops';
@@ -14,6 +14,7 @@ import type { Editor } from './editor';
 import { ChoiceGroup, TextField } from './fields';
 import { SECTION_COLOURS, SYSTEM_LEVELS, sectionAt } from './sections';
 import { TagEditor } from './TagEditor';
+import { dateTimeText } from '../format-time';
 
 interface Props {
   /** Bumped when the label field should take focus. */
@@ -44,9 +45,14 @@ function allTags(snapshot: FlowSnapshot): string[] {
 }
 
 /** The panel for whatever is selected: a factor, a link, a section, several, or nothing (then: how to start). */
-export function Inspector({ focusLabelKey, onEditing }: Props) {
+export function Inspector(props: Props) {
   const editor = useEditor();
-  const snapshot = useSyncExternalStore(editor.store.subscribe, editor.store.getSnapshot);
+  // Deferred, as the side panels are (SidePanels.tsx): the canvas shows a click before this does.
+  const snapshot = useDeferredValue(useSyncExternalStore(editor.store.subscribe, editor.store.getSnapshot));
+  return <InspectorView {...props} snapshot={snapshot} />;
+}
+
+const InspectorView = memo(function InspectorView({ focusLabelKey, onEditing, snapshot }: Props & { snapshot: FlowSnapshot }) {
   const mapTags = useMemo(() => allTags(snapshot), [snapshot]);
   const factors = snapshot.factors.filter((n) => n.selected).map((n) => n.data.factor);
   const links = snapshot.edges.filter((e) => e.selected && e.data).map((e) => e.data!.link);
@@ -57,7 +63,7 @@ export function Inspector({ focusLabelKey, onEditing }: Props) {
   if (factors[0]) return <FactorInspector key={factors[0].id} factor={factors[0]} mapTags={mapTags} focusLabelKey={focusLabelKey} onEditing={onEditing} />;
   if (links[0]) return <LinkInspector key={links[0].id} link={links[0]} mapTags={mapTags} />;
   return <SectionInspector key={sections[0]!.id} section={sections[0]!} />;
-}
+});
 
 function GettingStarted() {
   const editor = useEditor();
@@ -161,7 +167,7 @@ function Provenance({ element }: { element: MapNode | MapEdge }) {
   const editor = useEditor();
   if (!element.createdAt) return null;
   const who = element.createdBy === editor.author ? 'you' : element.createdBy === 'template' ? 'the template' : 'someone else';
-  return <p className="panel__meta">Added by {who}, {new Date(element.createdAt).toLocaleString()}</p>;
+  return <p className="panel__meta">Added by {who}, {dateTimeText(element.createdAt)}</p>;
 }
 
 function FactorInspector({ factor, mapTags, focusLabelKey, onEditing }: { factor: MapNode; mapTags: readonly string[]; focusLabelKey: number; onEditing: (id: string | null) => void }) {

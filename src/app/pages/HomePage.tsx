@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type FormEvent } from 'react';
 import { localDb } from '../../sync/local-db';
 import { createMap, importMap, type CreatedMap } from '../api';
+import { dateTimeText } from '../format-time';
 
 const IMPORT_FORMATS = [
   { id: 'json', name: 'Causeway JSON (.json)' },
@@ -126,7 +127,7 @@ export function HomePage() {
               <li key={m.id}>
                 <a href={`/map/${encodeURIComponent(m.id)}#token=${encodeURIComponent(m.token)}`}>{m.title || 'Untitled map'}</a>
                 <span className="recent__meta">
-                  {m.role ?? 'role not known yet'} · opened {new Date(m.lastOpenedAt).toLocaleString()}
+                  {m.role ?? 'role not known yet'} · opened {dateTimeText(m.lastOpenedAt)}
                 </span>
               </li>
             ))}

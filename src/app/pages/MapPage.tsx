@@ -227,9 +227,6 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
     document.title = `${typeof title === 'string' && title ? title : 'Map'} · Causeway`;
   }, [title]);
 
-  // Share what this person has selected (ids only) with the others. A string: this page re-renders only when it changes.
-  const selectionKey = useSyncExternalStore(store.subscribe, store.getSelectionKey);
-  useEffect(() => presence.setSelection(selectionKey ? selectionKey.split(',') : []), [presence, selectionKey]);
 
   // Following: a person you chose, or the facilitator who is presenting (unless you stepped out).
   const presenter = people.find((p) => !p.isSelf && p.presenting && p.user.role === 'facilitator') ?? null;
@@ -353,6 +350,7 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
       {sharing && <ShareDialog mapId={session.mapId} token={session.token} onClose={() => setSharing(false)} />}
       {breakouts && <BreakoutsDialog mapId={session.mapId} token={session.token} mapTitle={typeof title === 'string' ? title : ''} onClose={() => setBreakouts(false)} />}
       <Announcer />
+      <ShareSelection store={store} presence={presence} />
       {simple ? (
         <main className="workspace__simple" aria-label="Map">
           <SimpleMode doc={session.doc} session={sessionState} analysis={analysis} author={author} canEdit={!readOnly}
@@ -395,4 +393,14 @@ function WorkspaceView({ session, status, workspace, sessionState, author }: {
       )}
     </div>
   );
+}
+
+/**
+ * Shares what this person has selected (ids only) with the others. Its own component, so that a
+ * click on the canvas does not render the whole page again.
+ */
+function ShareSelection({ store, presence }: { store: FlowStore; presence: Presence }) {
+  const selectionKey = useSyncExternalStore(store.subscribe, store.getSelectionKey);
+  useEffect(() => presence.setSelection(selectionKey ? selectionKey.split(',') : []), [presence, selectionKey]);
+  return null;
 }

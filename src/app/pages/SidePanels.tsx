@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type * as Y from 'yjs';
 import type { Loop } from '../../core/analysis/loops';
 import { allowedNow, type SessionState } from '../../core/model/workshop';
@@ -9,7 +9,7 @@ import { ResearchPanel } from '../research/ResearchPanel';
 import { LoopPanel } from '../analysis/LoopPanel';
 import { useLoopChoices } from '../analysis/loop-names';
 import type { LoopAnalysis } from '../analysis/loop-analysis';
-import type { FlowStore } from '../canvas/flow-store';
+import type { FlowSnapshot, FlowStore } from '../canvas/flow-store';
 import { Inspector } from '../editor/Inspector';
 import { PeopleList } from '../presence/PeopleList';
 import { CommentsPanel, unreadCount } from '../workshop/CommentsPanel';
@@ -41,10 +41,16 @@ interface Props {
  * comments), the feedback loops, the vote, and who is here. The selected loop
  * stands out on the canvas; everything else dims.
  */
-export function SidePanels({ mapId, token, doc, store, presence, analysis, session, role, author, readOnly, onEditing, following, onFollow, onRename }: Props) {
+export function SidePanels(props: Props) {
+  // Deferred: a click or a drag on the canvas is drawn first; the panels follow in a render React
+  // may interrupt, so a busy panel never holds up a frame of the canvas.
+  const snapshot = useDeferredValue(useSyncExternalStore(props.store.subscribe, props.store.getSnapshot));
+  return <SidePanelsView {...props} snapshot={snapshot} />;
+}
+
+const SidePanelsView = memo(function SidePanelsView({ mapId, token, doc, store, presence, analysis, session, role, author, readOnly, onEditing, following, onFollow, onRename, snapshot }: Props & { snapshot: FlowSnapshot }) {
   const [tab, setTab] = useState<Tab>('details');
   const [selectedLoop, setSelectedLoop] = useState<string | null>(null);
-  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const people = useSyncExternalStore(presence.subscribe, presence.getPeople);
   const comments = useComments(doc);
   const results = useVoteResults(doc);
@@ -136,7 +142,7 @@ export function SidePanels({ mapId, token, doc, store, presence, analysis, sessi
       </p>
     </aside>
   );
-}
+});
 
 /** The previous array when every element is the same object, so memos downstream hold. */
 function useStableArray<T>(next: T[]): T[] {

@@ -1,6 +1,8 @@
-import { ViewportPortal, useStore } from '@xyflow/react';
+import { useStore } from '@xyflow/react';
 import { useSyncExternalStore } from 'react';
+import { createPortal } from 'react-dom';
 import type { Presence } from '../../sync/presence';
+import { useTopLayer } from '../canvas/edge-label-layer';
 
 /**
  * Other people's pointers, placed in flow coordinates so zoom and pan do not
@@ -9,8 +11,10 @@ import type { Presence } from '../../sync/presence';
 export function Cursors({ presence }: { presence: Presence }) {
   const people = useSyncExternalStore(presence.subscribe, presence.getPeople);
   const zoom = useStore((s) => s.transform[2]);
-  return (
-    <ViewportPortal>
+  const layer = useTopLayer();
+  if (!layer) return null;
+  return createPortal(
+    <>
       {people
         .filter((p) => !p.isSelf && p.cursor && !p.idle)
         .map((p) => (
@@ -27,6 +31,7 @@ export function Cursors({ presence }: { presence: Presence }) {
             <span className="cursor__name" style={{ background: p.user.colour }}>{p.user.name}</span>
           </div>
         ))}
-    </ViewportPortal>
+    </>,
+    layer,
   );
 }

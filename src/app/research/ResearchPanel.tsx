@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Role } from '../../sync/local-db';
+import { dateTimeText } from '../format-time';
 
 interface Props {
   mapId: string;
@@ -167,7 +168,7 @@ export function ResearchPanel({ mapId, token, role }: Props) {
         <ul className="plain-list" data-testid="snapshot-list">
           {[...snapshots].reverse().map((s) => (
             <li key={s.id}>
-              <strong>{s.name}</strong> <span className="panel__note">{new Date(s.createdAt).toLocaleString()}{s.automatic ? ' · automatic' : ''} · sha256 {s.sha256.slice(0, 12)}…</span>
+              <strong>{s.name}</strong> <span className="panel__note">{dateTimeText(s.createdAt)}{s.automatic ? ' · automatic' : ''} · sha256 {s.sha256.slice(0, 12)}…</span>
               <div className="row">
                 <a className="linklike" href={q(`/snapshots/${encodeURIComponent(s.id)}/export?format=svg&inline=1`)} target="_blank" rel="noopener" data-testid="snapshot-open">Open (read-only)</a>
                 <a className="linklike" href={q(`/snapshots/${encodeURIComponent(s.id)}/export?format=${format}`)} download>Download</a>
@@ -188,7 +189,7 @@ export function ResearchPanel({ mapId, token, role }: Props) {
       {history && history.length > 0 && entry && (
         <div className="history" data-testid="history">
           <label className="field">
-            <span>Change {position + 1} of {history.length}: {new Date(entry.at).toLocaleString()}, by {entry.author}</span>
+            <span>Change {position + 1} of {history.length}: {dateTimeText(entry.at)}, by {entry.author}</span>
             <input type="range" min={0} max={history.length - 1} value={position} onChange={(e) => setPosition(Number(e.target.value))} data-testid="history-slider" />
           </label>
           <ul className="plain-list" data-testid="history-changes">

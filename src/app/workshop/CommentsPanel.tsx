@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import { COMMENT_MAX, addComment, setHidden, withdrawComment, type CommentRecord } from '../../core/model/workshop';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import { useModelAction } from './use-model-action';
+import { timeText } from '../format-time';
 
 interface Props {
   doc: Y.Doc;
@@ -63,7 +64,7 @@ export function CommentsPanel({ doc, target, comments, hidden, anonymous, author
 
   const renderComment = (c: CommentRecord, depth: number) => (
     <li key={c.id} className={`comment${hidden.includes(c.id) ? ' is-hidden' : ''}`} style={{ marginLeft: `${Math.min(depth, 3) * 1}rem` }} data-testid="comment">
-      <p className="comment__meta">{name(c)} · {new Date(c.at).toLocaleTimeString()}{hidden.includes(c.id) ? ' · hidden from participants' : ''}</p>
+      <p className="comment__meta">{name(c)} · {timeText(c.at)}{hidden.includes(c.id) ? ' · hidden from participants' : ''}</p>
       <p className="comment__text">{c.withdrawn ? <em>Withdrawn by its author.</em> : c.text}</p>
       <div className="row">
         {canComment && !c.withdrawn && <button type="button" className="linklike" onClick={() => setReplyTo(c.id)}>Reply</button>}

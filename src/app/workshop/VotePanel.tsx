@@ -4,6 +4,7 @@ import type { MapNode, MapEdge } from '../../core/model/types';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import { useTally } from './hooks';
 import { useModelAction } from './use-model-action';
+import { timeText } from '../format-time';
 
 interface Props {
   doc: Y.Doc;
@@ -81,7 +82,7 @@ function VoteResults({ result, nodes, edges, loops }: { result: VoteResult; node
   return (
     <section className="panel" aria-labelledby="results-title" data-testid="vote-results">
       <h2 className="panel__title" id="results-title">Vote results</h2>
-      <p className="panel__note">{result.voters} {result.voters === 1 ? 'person' : 'people'} voted; closed {new Date(result.closedAt).toLocaleTimeString()}.</p>
+      <p className="panel__note">{result.voters} {result.voters === 1 ? 'person' : 'people'} voted; closed {timeText(result.closedAt)}.</p>
       <ol className="votes">
         {ranked.map(([id, count]) => (
           <li key={id} className="vote-row">
