@@ -195,8 +195,9 @@ async function openPage(page: Page, link: string, timeoutMs: number): Promise<{ 
 
 /**
  * A point near the middle of the canvas where the pointer lands on the bare canvas, away from the
- * minimap and controls. A press on a link or its polarity sign does not pan (React Flow gives links
- * its `nopan` class), so candidates clear of factor boxes are then hit-tested, nearest the middle
+ * minimap and controls. A press on a polarity sign does not pan (it changes the sign), and the
+ * figures compare best with a pan pressed where nothing is drawn, so candidates clear of factor
+ * boxes are then hit-tested, nearest the middle
  * first and at most 150 of them (each hit test of a large drawing takes tens of ms). If none is bare,
  * one on a link's line is used and the pan is made with the middle button (see panFrames).
  */
@@ -319,7 +320,7 @@ function describeFrames(what: string, m: Measured | null): string {
       ? 'measured 3 s after the last move while the page was still behind the input'
       : Number.isNaN(m.moves) ? 'no input' : `${m.moves} of ${STEPS} pointer moves`;
   const pan = m.pan
-    ? `; ${m.pan.bare ? 'pressed on bare canvas' : 'no bare canvas found (a left press on a link does not pan), so pressed with the middle button on a link'}, the view moved in ${m.pan.viewportMoves} frames`
+    ? `; ${m.pan.bare ? 'pressed on bare canvas' : 'no bare canvas found, so pressed with the middle button on a link'}, the view moved in ${m.pan.viewportMoves} frames`
     : '';
   return `${what}: ${moves} in ${fmt(m.seconds)} s, ${m.frames.length} frame intervals, p50 ${fmt(percentile(m.frames, 50))} ms, ` +
     `p95 ${fmt(percentile(m.frames, 95))} ms, max ${fmt(Math.max(...m.frames))} ms${pan}`;
@@ -369,7 +370,7 @@ export const canvas: Benchmark = {
     'a map with factors on a jittered grid and random links (distinct ordered pairs, seeded), and the server is checked to hold them all. The page ' +
     'opens the editor link, answers the name dialog (`display-name`, `join`), waits for `connection-state` = connected and for the number of drawn ' +
     'nodes and links to stay unchanged for 1.5 s. An init script records requestAnimationFrame timestamps; a figure is the p95 of the intervals ' +
-    'between frames during the gesture. Pan: press on bare canvas near the middle (hit-tested: a press on a link does not pan; ' +
+    'between frames during the gesture. Pan: press on bare canvas near the middle (hit-tested: a press on a polarity sign does not pan; ' +
     'if links cover the canvas, the middle button, which pans from anywhere; the details say which and in how many frames the view moved), 60 pointer moves ' +
     '~16 ms apart out 300 px and back, release; drag: the same on the factor nearest the middle. A gesture stops moving after 10 s; if the page has not taken in all its input 3 s later, it is measured as it stands ' +
     '(a frame still not drawn then counts with the time it has taken so far) and marked "fell behind"; the details say how many moves were made. First in the view the app opens with (fitView: for 1,000 factors the whole map, every factor and link drawn, tiny), ' +
