@@ -4,7 +4,7 @@ import {
   addFactor, addLink, addTag, edgesMap, initMap, nodesMap, readMap,
   type MapEdge, type MapNode,
 } from '../src/core/model';
-import { planMerge, resolveFactors, type BreakoutContent, type MatchDecisions, type MergePlan } from '../src/core/model/merge';
+import { planMerge, resolveFactors, type BreakoutContent, type MatchDecisions, type MergePlan, type MergeResult } from '../src/core/model/merge';
 import { hashToken, newMapId, newTokens, type TokenHashes, type Tokens } from './auth';
 import type { Store } from './store/types';
 
@@ -49,14 +49,6 @@ function addOrigin(entry: Y.Map<unknown> | undefined, breakout: string): void {
   const previous = entry.get(FROM_BREAKOUTS);
   const list = Array.isArray(previous) ? previous.filter((v): v is string => typeof v === 'string') : [];
   if (!list.includes(breakout)) entry.set(FROM_BREAKOUTS, [...list, breakout].sort());
-}
-
-export interface MergeResult {
-  factorsAdded: number;
-  factorsMatched: number;
-  linksAdded: number;
-  linksMatched: number;
-  conflicts: number;
 }
 
 /**

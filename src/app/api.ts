@@ -1,6 +1,6 @@
 /** Calls to the HTTP API; every failure becomes a sentence the user can act on. */
 
-import type { MatchDecisions, MergePlan } from '../core/model/merge';
+import type { MatchDecisions, MergePlan, MergeResult } from '../core/model/merge';
 
 export interface CreatedMap {
   id: string;
@@ -65,15 +65,6 @@ export interface CreatedBreakout {
   id: string;
   name: string;
   links: { facilitator: string; editor: string; viewer: string };
-}
-
-/** What `POST /merge` answers: counts of what was added and matched. */
-export interface MergeResult {
-  factorsAdded: number;
-  factorsMatched: number;
-  linksAdded: number;
-  linksMatched: number;
-  conflicts: number;
 }
 
 /** One call to a map's API with its token; a failure becomes a sentence saying what to do. */

@@ -1,7 +1,7 @@
 import { forwardRef } from 'react';
 import { normaliseLabel, type FactorPlan, type LinkConflict, type MatchDecisions, type MergePlan } from '../../core/model/merge';
 import type { Polarity } from '../../core/model/types';
-import type { MergeResult } from '../api';
+import type { MergeResult } from '../../core/model/merge';
 
 /**
  * The facilitator's review of a merge plan: what merges by itself, what needs

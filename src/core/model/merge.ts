@@ -147,6 +147,15 @@ function polarityConflicts(plenary: PlenaryContent, breakouts: readonly Breakout
  * plenary factor id or breakout key it is the same as, or 'new'. Factors not
  * mentioned keep their automatic match, or become new.
  */
+/** What applying a merge did (the answer of `POST /merge`): counts of what was added and matched. */
+export interface MergeResult {
+  factorsAdded: number;
+  factorsMatched: number;
+  linksAdded: number;
+  linksMatched: number;
+  conflicts: number;
+}
+
 export type MatchDecisions = Record<BreakoutKey, string | 'new'>;
 
 /** Where each breakout factor ends up: an existing plenary factor, or a new one (by its first key). */
