@@ -15,11 +15,17 @@ async function exportJson(): Promise<{ nodes: { label: string }[]; edges: { id: 
   return (await res.json()) as { nodes: { label: string }[]; edges: { id: string }[]; loops: { nodeIds: string[] }[] };
 }
 
+/** The facilitator ('fac') and a participant with the editor link ('ed'), both synced. */
+async function facilitatorAndEditor() {
+  const facilitator = client(room.map.tokens.facilitator, 'fac');
+  const ed = client(room.map.tokens.editor, 'ed');
+  await Promise.all([waitSynced(facilitator), waitSynced(ed)]);
+  return { facilitator, ed };
+}
+
 describe('withdrawing and hiding contributions', () => {
   it('a participant withdraws their own factor in any phase, even on a locked map, and can put it back', async () => {
-    const facilitator = client(room.map.tokens.facilitator, 'fac');
-    const ed = client(room.map.tokens.editor, 'ed');
-    await Promise.all([waitSynced(facilitator), waitSynced(ed)]);
+    const { facilitator, ed } = await facilitatorAndEditor();
     const mine = addFactor(ed.doc, { label: 'My story about the system' }, { author: 'ed' });
     await waitFor(() => facilitator.doc.getMap('nodes').has(mine), 'factor to arrive');
     setPhase(facilitator.doc, 'vote'); // participants may only vote and comment now
@@ -70,9 +76,7 @@ describe('withdrawing and hiding contributions', () => {
   });
 
   it('exports leave out hidden and withdrawn elements, their links and the loops through them', async () => {
-    const facilitator = client(room.map.tokens.facilitator, 'fac');
-    const ed = client(room.map.tokens.editor, 'ed');
-    await Promise.all([waitSynced(facilitator), waitSynced(ed)]);
+    const { facilitator, ed } = await facilitatorAndEditor();
     const a = addFactor(facilitator.doc, { label: 'Funding' }, { author: 'fac' });
     const b = addFactor(facilitator.doc, { label: 'Staff' }, { author: 'fac' });
     const c = addFactor(ed.doc, { label: 'Withdrawn later' }, { author: 'ed' });
@@ -106,9 +110,7 @@ describe('withdrawing and hiding contributions', () => {
   });
 
   it('the change history and past states leave out the words of withdrawn and hidden contributions and comments', async () => {
-    const facilitator = client(room.map.tokens.facilitator, 'fac');
-    const ed = client(room.map.tokens.editor, 'ed');
-    await Promise.all([waitSynced(facilitator), waitSynced(ed)]);
+    const { facilitator, ed } = await facilitatorAndEditor();
     const kept = addFactor(facilitator.doc, { label: 'Funding cycles' }, { author: 'fac' });
     const secret = addFactor(ed.doc, { label: 'Something I regret sharing' }, { author: 'ed' });
     const rude = addFactor(ed.doc, { label: 'Off-topic insult' }, { author: 'ed' });
