@@ -6,10 +6,10 @@ import { useEditor } from '../editor/context';
 import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
 import { linkGeometry, type Box } from '../editor/edge-geometry';
 import { useRemoteMarks } from '../presence/context';
+import { nodeBox } from './culling';
 import { useLabelLayer } from './edge-label-layer';
 import type { CausalEdge, FactorNode } from './flow-store';
 import { LinkToolbar } from './LinkToolbar';
-import { NEW_FACTOR_SIZE } from './placement';
 
 const CLASS: Record<Polarity, string> = { '+': 'pos', '-': 'neg', '?': 'unknown' };
 const POLARITIES: readonly Polarity[] = ['+', '-', '?'];
@@ -27,15 +27,7 @@ const DELAY_GAP = 3.5;
 const boxes = new WeakMap<FactorNode, Box>();
 function boxOf(node: FactorNode): Box {
   let box = boxes.get(node);
-  if (!box) {
-    box = {
-      x: node.position.x,
-      y: node.position.y,
-      width: node.measured?.width ?? NEW_FACTOR_SIZE.width,
-      height: node.measured?.height ?? NEW_FACTOR_SIZE.height,
-    };
-    boxes.set(node, box);
-  }
+  if (!box) boxes.set(node, (box = nodeBox(node)));
   return box;
 }
 

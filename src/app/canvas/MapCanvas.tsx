@@ -269,11 +269,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
    * click, a drag or a box selects factors, or when the empty canvas is clicked: that is done here,
    * the same way (a multi-selection key keeps them). A box also takes the links inside it.
    */
-  const flowStore = useStoreApi<CanvasNode, CausalEdge>();
+  const reactFlowStore = useStoreApi<CanvasNode, CausalEdge>();
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
     store.applyNodeChanges(changes);
-    if (!flowStore.getState().multiSelectionActive && changes.some((c) => c.type === 'select' && c.selected)) store.deselectLinks();
-  }, [store, flowStore]);
+    if (!reactFlowStore.getState().multiSelectionActive && changes.some((c) => c.type === 'select' && c.selected)) store.deselectLinks();
+  }, [store, reactFlowStore]);
   const onPaneClick = useCallback(() => store.deselectLinks(), [store]);
   const onSelectionEnd = useCallback(() => store.selectLinksAmongSelected(), [store]);
   const onDragStart: OnNodeDrag<CanvasNode> = useCallback((event, _node, nodes) => onSelectionDragStart(event, nodes), [onSelectionDragStart]);

@@ -39,10 +39,18 @@ export function needsNewArea(area: Rect | null, view: Rect): boolean {
   return !inside || area.width > view.width * TOO_WIDE;
 }
 
+/** Where a node is drawn: its position, and its measured size (its set size, or a new factor's, until measured). */
+export function nodeBox(node: CanvasNode): Rect {
+  return {
+    x: node.position.x,
+    y: node.position.y,
+    width: node.measured?.width ?? node.width ?? NEW_FACTOR_SIZE.width,
+    height: node.measured?.height ?? node.height ?? NEW_FACTOR_SIZE.height,
+  };
+}
+
 function overlaps(node: CanvasNode, area: Rect): boolean {
-  const width = node.measured?.width ?? node.width ?? NEW_FACTOR_SIZE.width;
-  const height = node.measured?.height ?? node.height ?? NEW_FACTOR_SIZE.height;
-  const { x, y } = node.position;
+  const { x, y, width, height } = nodeBox(node);
   return x < area.x + area.width && x + width > area.x && y < area.y + area.height && y + height > area.y;
 }
 
@@ -63,12 +71,11 @@ export function boundsOf(nodes: readonly CanvasNode[]): Rect | null {
   let right = -Infinity;
   let bottom = -Infinity;
   for (const node of nodes) {
-    const width = node.measured?.width ?? node.width ?? NEW_FACTOR_SIZE.width;
-    const height = node.measured?.height ?? node.height ?? NEW_FACTOR_SIZE.height;
-    left = Math.min(left, node.position.x);
-    top = Math.min(top, node.position.y);
-    right = Math.max(right, node.position.x + width);
-    bottom = Math.max(bottom, node.position.y + height);
+    const { x, y, width, height } = nodeBox(node);
+    left = Math.min(left, x);
+    top = Math.min(top, y);
+    right = Math.max(right, x + width);
+    bottom = Math.max(bottom, y + height);
   }
   return { x: left, y: top, width: right - left, height: bottom - top };
 }
