@@ -19,6 +19,8 @@ describe('the map in words', () => {
     expect(linkSentence({ polarity: '?', delay: false }, 'A', 'B')).toBe('A affects (direction not agreed) B');
     expect(incomingSentence({ polarity: '-', delay: false }, 'Cuts', 'Prevention')).toBe('Prevention is decreased by cuts');
     expect(inSentence("Women's centres")).toBe("women's centres");
+    expect(inSentence('Women-specific, gender-informed provision')).toBe('women-specific, gender-informed provision');
+    expect(inSentence('Siloed, single-issue policy')).toBe('siloed, single-issue policy');
     expect(inSentence('A&E attendance')).toBe('A&E attendance');
     expect(linkSentence({ polarity: '+', delay: false }, '   ', 'X')).toBe('Untitled factor increases X');
   });

@@ -37,7 +37,8 @@ export function nextPolarity(polarity: Polarity): Polarity {
  */
 export function inSentence(label: string): string {
   const first = label.split(/\s/, 1)[0] ?? '';
-  if (/^[A-Z][a-z'’-]*$/.test(first) && first.length > 1) return label[0]!.toLowerCase() + label.slice(1);
+  // Punctuation after the word does not count: "Women-specific, gender-informed provision".
+  if (/^[A-Z][a-z'’-]+[,;:.]?$/.test(first)) return label[0]!.toLowerCase() + label.slice(1);
   return label;
 }
 
