@@ -246,7 +246,7 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
           {draw(moving)}
         </svg>
       )}
-      {toolbarFor && <LinkToolbar edge={toolbarFor.edge} from={toolbarFor.from} to={toolbarFor.to} />}
+      {toolbarFor && <LinkToolbar edge={toolbarFor.edge} from={toolbarFor.from} to={toolbarFor.to} factors={boxById} />}
     </>,
     layer,
   );

@@ -1,26 +1,50 @@
-import { useStore } from '@xyflow/react';
-import type { PointerEvent } from 'react';
+import { useStore, useStoreApi } from '@xyflow/react';
+import { useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
 import { useEditor } from '../editor/context';
 import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
 import { linkGeometry, type Box } from '../editor/edge-geometry';
+import { viewRect } from './culling';
 import type { CausalEdge } from './flow-store';
+import { toolbarSpot } from './toolbar-spot';
 
 const stop = (event: PointerEvent) => event.stopPropagation();
 
+/** Screen pixels between the link's middle and the toolbar. */
+const GAP = 18;
+/** Screen pixels around the centre of a polarity sign that the toolbar keeps clear of. */
+const SIGN_REACH = 16;
+
 /**
- * One-click polarity and delay for the selected link, below its middle. Shown only when that link
- * is the whole selection and the person may edit (LinkLayer decides); drawn at the same size at
- * any zoom, so its buttons stay big enough to hit.
+ * One-click polarity and delay for the selected link, beside its middle where it covers no factor
+ * (toolbar-spot.ts). Shown only when that link is the whole selection and the person may edit
+ * (LinkLayer decides), and while its middle is in view; drawn at the same size at any zoom, so its
+ * buttons stay big enough to hit. The spot is worked out when the link, the factors or the zoom
+ * change, not on every frame of a pan: moving it would repaint the whole view each frame.
  */
-export function LinkToolbar({ edge, from, to }: { edge: CausalEdge; from: Box; to: Box }) {
+export function LinkToolbar({ edge, from, to, factors }: { edge: CausalEdge; from: Box; to: Box; factors: ReadonlyMap<string, Box> }) {
   const editor = useEditor();
   const zoom = useStore((s) => s.transform[2]);
+  const reactFlowStore = useStoreApi();
+  const element = useRef<HTMLDivElement>(null);
+  // Its size on screen, known after the first drawing; a close guess until then.
+  const [size, setSize] = useState({ width: 250, height: 48 });
+  useLayoutEffect(() => {
+    const el = element.current;
+    if (el && (el.offsetWidth !== size.width || el.offsetHeight !== size.height)) setSize({ width: el.offsetWidth, height: el.offsetHeight });
+  });
   const link = edge.data!.link;
-  const { x, y } = linkGeometry(from, to, edge.data!.lane).middle;
+  const { transform: [x, y], width, height } = reactFlowStore.getState();
+  const view = viewRect({ x, y, zoom }, { width, height });
+  const geometry = linkGeometry(from, to, edge.data!.lane);
+  // Nor over the link's own sign, which is clicked as often as the toolbar.
+  const sign = { x: geometry.label.x - SIGN_REACH / zoom, y: geometry.label.y - SIGN_REACH / zoom, width: (2 * SIGN_REACH) / zoom, height: (2 * SIGN_REACH) / zoom };
+  const spot = toolbarSpot(geometry.middle, { width: size.width / zoom, height: size.height / zoom }, GAP / zoom, view, [sign, ...factors.values()]);
+  if (!spot) return null;
   return (
     <div
+      ref={element}
       className="edge-toolbar nodrag nopan"
-      style={{ transform: `translate(${x}px, ${y + 18 / zoom}px) scale(${1 / zoom}) translate(-50%, 0)`, transformOrigin: '0 0' }}
+      style={{ transform: `translate(${spot.x}px, ${spot.y}px) scale(${1 / zoom})`, transformOrigin: '0 0' }}
       role="toolbar"
       aria-label="Link polarity and delay"
       onPointerDown={stop}
