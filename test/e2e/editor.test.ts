@@ -28,13 +28,37 @@ describe('the CLD editor', () => {
     await page.mouse.dblclick(pane.x + 200, pane.y + 200);
     await page.getByTestId('factor-label-editor').fill('Short-term funding');
     await page.getByTestId('factor-label-editor').press('Enter');
+    // The first factor of an empty map stays where it was double-clicked: the view does not jump
+    // to fit it (a newcomer saw it leap to the middle).
+    await page.waitForTimeout(500);
+    const first = (await factorNode(page, 'Short-term funding').boundingBox())!;
+    expect(Math.abs(first.x + first.width / 2 - (pane.x + 200))).toBeLessThan(20);
+    expect(Math.abs(first.y + first.height / 2 - (pane.y + 200))).toBeLessThan(20);
     // The toolbar button does the same.
     await addFactor(page, 'Staff turnover');
     await expect.poll(() => factorLabels(page)).toEqual(['Short-term funding', 'Staff turnover']);
 
+    // The arrow knob is on every factor, not only the one pointed at, and a press on it is a press
+    // on the knob: before, a hidden knob let the press through and the map panned instead.
+    await page.mouse.move(pane.x + 5, pane.y + 5);
+    const idle = (await factorNode(page, 'Short-term funding').locator('.react-flow__handle-right').boundingBox())!;
+    const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('.react-flow__handle')?.classList.contains('factor__connect') ?? false, { x: idle.x + idle.width / 2, y: idle.y + idle.height / 2 });
+    expect(hit).toBe(true);
+
     // Drag from the arrow knob and drop anywhere on the other factor.
     await dragLink(page, 'Short-term funding', 'Staff turnover');
     await expect.poll(() => polarities(page)).toEqual(['+']);
+
+    // The new link's toolbar covers neither factor nor the link's sign.
+    const toolbar = (await page.getByTestId('edge-toolbar').boundingBox())!;
+    for (const box of [
+      (await factorNode(page, 'Short-term funding').boundingBox())!,
+      (await factorNode(page, 'Staff turnover').boundingBox())!,
+      (await page.getByTestId('edge-polarity').boundingBox())!,
+    ]) {
+      const apart = toolbar.x >= box.x + box.width || box.x >= toolbar.x + toolbar.width || toolbar.y >= box.y + box.height || box.y >= toolbar.y + toolbar.height;
+      expect(apart).toBe(true);
+    }
 
     // One click on the sign changes it: + → − → ? → +.
     await page.getByTestId('edge-polarity').click();
@@ -166,6 +190,18 @@ describe('the CLD editor', () => {
     await bar.press('Enter');
     await expect.poll(() => factorLabels(page)).toEqual(['Continuity of support', 'Short-term funding', 'Staff turnover', 'Trust']);
     await expect.poll(() => polarities(page)).toEqual(['+', '?', '−']);
+    // What quick entry made is in view and on no other factor.
+    const canvas = (await page.locator('.react-flow__pane').boundingBox())!;
+    const boxes = await Promise.all(['Continuity of support', 'Short-term funding', 'Staff turnover', 'Trust'].map(async (label) => (await factorNode(page, label).boundingBox())!));
+    for (const [i, box] of boxes.entries()) {
+      expect(box.x).toBeGreaterThanOrEqual(canvas.x);
+      expect(box.y).toBeGreaterThanOrEqual(canvas.y);
+      expect(box.x + box.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(canvas.y + canvas.height);
+      for (const other of boxes.slice(i + 1)) {
+        expect(box.x >= other.x + other.width || other.x >= box.x + box.width || box.y >= other.y + other.height || other.y >= box.y + box.height).toBe(true);
+      }
+    }
 
     await page.getByTestId('view-text').click();
     await expect.poll(() => textViewSentences(page)).toEqual([

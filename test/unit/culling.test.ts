@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { areaAround, boundsOf, needsNewArea, nodesInArea, viewRect } from '../../src/app/canvas/culling';
-import type { CanvasNode, FactorNode, SectionNode } from '../../src/app/canvas/flow-store';
+import { areaAround, boundsOf, boundsWithLinks, needsNewArea, nodesInArea, viewRect } from '../../src/app/canvas/culling';
+import type { CanvasNode, CausalEdge, FactorNode, SectionNode } from '../../src/app/canvas/flow-store';
+import { linkGeometry } from '../../src/app/editor/edge-geometry';
 
 function factor(id: string, x: number, y: number, extra: Partial<FactorNode> = {}): FactorNode {
   return {
@@ -64,5 +65,28 @@ describe('culling the factors React Flow draws on a large map', () => {
   it('bounds every node, for fitting the whole map', () => {
     expect(boundsOf([])).toBeNull();
     expect(boundsOf([factor('a', 0, 0), factor('b', 500, 200), section('s', -100, 50)])).toEqual({ x: -100, y: 0, width: 700, height: 250 });
+    expect(boundsOf([factor('a', 0, 0), factor('gone', 900, 900, { hidden: true })])).toEqual({ x: 0, y: 0, width: 100, height: 40 });
+  });
+
+  it('fits links too: two links between factors side by side curve out past them, signs and all', () => {
+    const [a, b] = [factor('a', 0, 0), factor('b', 400, 0)];
+    const nodes = [a, b];
+    const link = (id: string, source: string, target: string): CausalEdge => ({
+      id, source, target, data: { link: { id, source, target } as unknown as NonNullable<CausalEdge['data']>['link'], lane: 0 },
+    });
+    const edges = [link('ab', 'a', 'b'), link('ba', 'b', 'a')];
+    const factorsOnly = boundsOf(nodes)!;
+    const all = boundsWithLinks(nodes, edges)!;
+    const box = (n: CanvasNode) => ({ x: n.position.x, y: n.position.y, width: 100, height: 40 });
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      const { middle, label } = linkGeometry(box(from), box(to), 0);
+      for (const p of [middle, label]) {
+        expect(p.x).toBeGreaterThanOrEqual(all.x);
+        expect(p.y).toBeGreaterThanOrEqual(all.y);
+        expect(p.x).toBeLessThanOrEqual(all.x + all.width);
+        expect(p.y).toBeLessThanOrEqual(all.y + all.height);
+      }
+    }
+    expect(all.height).toBeGreaterThan(factorsOnly.height);
   });
 });

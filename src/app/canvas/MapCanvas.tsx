@@ -1,5 +1,5 @@
 import {
-  Background, ConnectionMode, ControlButton, Controls, ReactFlow, getViewportForBounds, useReactFlow, useStore, useStoreApi,
+  Background, ConnectionMode, ControlButton, Controls, ReactFlow, getViewportForBounds, useNodesInitialized, useReactFlow, useStore, useStoreApi,
   type Connection, type FinalConnectionState, type NodeChange, type NodeTypes, type OnNodeDrag, type Viewport,
 } from '@xyflow/react';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
@@ -9,7 +9,7 @@ import { useEditor } from '../editor/context';
 import { useUi, type MenuTarget, type UiState } from '../editor/ui-state';
 import { Cursors } from '../presence/Cursors';
 import FactorNodeView from './FactorNodeView';
-import { areaAround, boundsOf, needsNewArea, nodesInArea, viewRect, type Rect } from './culling';
+import { areaAround, boundsWithLinks, needsNewArea, nodesInArea, viewRect, type Rect } from './culling';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
 import { LinkLayer } from './LinkLayer';
@@ -39,7 +39,6 @@ interface Props {
 const SNAP_GRID: [number, number] = [GRID, GRID];
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const PAN_BUTTONS_WHEN_BOX_SELECTING = [1, 2];
-const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: FIT_PADDING };
 const PRO_OPTIONS = { hideAttribution: false };
 const ARIA_LABELS = {
   'node.a11yDescription.default': 'Arrow keys move between factors. Enter renames. L links to another factor. ] and [ follow links. Delete removes.',
@@ -53,6 +52,8 @@ const isValidConnection = (c: { source: string; target: string }) => c.source !=
  * paints on every frame of a pan: thousands on a large map seen whole. They go while zoomed out.
  */
 const FAR_ZOOM = 0.2;
+/** Screen pixels that something revealed is kept from the edge of the view. */
+const REVEAL_MARGIN = 40;
 function markFar(container: HTMLElement | null, zoom: number): void {
   container?.classList.toggle('is-far', zoom < FAR_ZOOM);
 }
@@ -141,12 +142,26 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
    */
   const fitAll = useCallback((duration = 0) => {
     const { width, height } = size.current;
-    const bounds = boundsOf(store.getSnapshot().nodes.filter((n) => !n.hidden));
+    const { nodes, edges } = store.getSnapshot();
+    const bounds = boundsWithLinks(nodes, edges);
     if (!bounds || !width || !height) return;
     const viewport = getViewportForBounds(bounds, width, height, MIN_ZOOM, 1, FIT_PADDING);
     followView(viewport);
     void flow.setViewport(viewport, { duration });
   }, [store, flow, followView]);
+
+  // A map opens fitted to its factors once they are drawn (a first visit gets them from the server
+  // after the canvas is up). Not when the only factors are ones this person has just added to an
+  // empty map: the view would jump and the first factor leave the spot where it was double-clicked.
+  const opening = useRef({ fitted: false, since: Date.now() });
+  const nodesInitialised = useNodesInitialized();
+  useEffect(() => {
+    const open = opening.current;
+    if (open.fitted || culling || snapshot.factors.length === 0 || !nodesInitialised) return;
+    open.fitted = true;
+    const addedHereJustNow = snapshot.factors.every((n) => n.data.factor.createdBy === store.author && n.data.factor.createdAt >= open.since);
+    if (!addedHereJustNow) fitAll();
+  }, [culling, snapshot.factors, nodesInitialised, store, fitAll]);
 
   // A large map opens fitted like a small one (React Flow's fitView would fit only what it was given).
   // A map that grows past the threshold while open keeps its view.
@@ -171,6 +186,19 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         return { x: (size.current.width / 2 - x) / zoom, y: (size.current.height / 2 - y) / zoom };
       },
       centreOn: (p) => void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: 200 }),
+      visibleArea: () => viewRect(flow.getViewport(), size.current),
+      reveal: (area) => {
+        const now = flow.getViewport();
+        const view = viewRect(now, size.current);
+        const margin = REVEAL_MARGIN / now.zoom;
+        const inView = area.x - margin >= view.x && area.y - margin >= view.y
+          && area.x + area.width + margin <= view.x + view.width && area.y + area.height + margin <= view.y + view.height;
+        if (inView) return;
+        // Keep the zoom when the area fits at it; zoom out only as far as needed.
+        const next = getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
+        followView(next);
+        void flow.setViewport(next, { duration: 200 });
+      },
       fit: () => fitAll(200),
       focusElement: (id) => {
         // After React has drawn the new selection.
@@ -180,7 +208,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         });
       },
     };
-  }, [editor, flow, fitAll]);
+  }, [editor, flow, fitAll, followView]);
 
   const shareView = useCallback((viewport: Viewport) => {
     const { width, height } = size.current;
@@ -355,9 +383,6 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         snapToGrid={snap}
         snapGrid={SNAP_GRID}
         zIndexMode="manual"
-        // A large map is culled by culling.ts (given to React Flow already), and fitted by fitAll.
-        fitView={!culling}
-        fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={MIN_ZOOM}
         maxZoom={MAX_ZOOM}
         ariaLabelConfig={ARIA_LABELS}

@@ -2,7 +2,7 @@ import { Panel, useReactFlow, useStoreApi, type ReactFlowState } from '@xyflow/r
 import { memo, useCallback, useEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
 import type { CanvasNode } from './flow-store';
 import { kindInfo } from './kinds';
-import { NEW_FACTOR_SIZE } from './placement';
+import { boundsOf, nodeBox, viewRect, type Rect } from './culling';
 
 const WIDTH = 200;
 const HEIGHT = 150;
@@ -11,33 +11,10 @@ const SECTION_STROKE = '#9ca3af';
 const MASK = 'rgba(240, 240, 240, 0.6)';
 const VIEW_STROKE = '#64748b';
 
-interface Rect { x: number; y: number; width: number; height: number }
-
-function sizeOf(node: CanvasNode): { width: number; height: number } {
-  if (node.type === 'section') return { width: node.width ?? 0, height: node.height ?? 0 };
-  return { width: node.measured?.width ?? NEW_FACTOR_SIZE.width, height: node.measured?.height ?? NEW_FACTOR_SIZE.height };
-}
-
-function boundsOf(nodes: readonly CanvasNode[]): Rect | null {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const node of nodes) {
-    if (node.hidden) continue;
-    const { width, height } = sizeOf(node);
-    x0 = Math.min(x0, node.position.x);
-    y0 = Math.min(y0, node.position.y);
-    x1 = Math.max(x1, node.position.x + width);
-    y1 = Math.max(y1, node.position.y + height);
-  }
-  return x0 === Infinity ? null : { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-}
 
 /** What the person sees, in flow coordinates. */
 function viewOf(s: ReactFlowState): Rect {
-  const [tx, ty, zoom] = s.transform;
-  return { x: -tx / zoom, y: -ty / zoom, width: s.width / zoom, height: s.height / zoom };
+  return viewRect({ x: s.transform[0], y: s.transform[1], zoom: s.transform[2] }, s);
 }
 
 /** How the overview maps flow coordinates to its pixels: everything and the view fit, centred. */
@@ -86,7 +63,7 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
     context.lineWidth = scale;
     for (const node of nodes) {
       if (node.hidden) continue;
-      const { width, height } = sizeOf(node);
+      const { width, height } = nodeBox(node);
       if (node.type === 'section') {
         context.strokeStyle = SECTION_STROKE;
         context.strokeRect(node.position.x, node.position.y, width, height);

@@ -6,7 +6,8 @@
  * them all from the store), so a link to a factor outside the area still has both its ends.
  * Pure geometry, unit-tested without a browser.
  */
-import type { CanvasNode } from './flow-store';
+import { linkGeometry } from '../editor/edge-geometry';
+import type { CanvasNode, CausalEdge } from './flow-store';
 import { NEW_FACTOR_SIZE } from './placement';
 
 export interface Rect { x: number; y: number; width: number; height: number }
@@ -64,18 +65,41 @@ export function nodesInArea(nodes: readonly CanvasNode[], area: Rect): CanvasNod
 }
 
 /** The smallest rectangle holding every factor and section (null for an empty map). */
-export function boundsOf(nodes: readonly CanvasNode[]): Rect | null {
-  if (nodes.length === 0) return null;
+/** The smallest rectangle holding every box, or null for none. */
+export function boundsOfBoxes(boxes: Iterable<Rect>): Rect | null {
   let left = Infinity;
   let top = Infinity;
   let right = -Infinity;
   let bottom = -Infinity;
-  for (const node of nodes) {
-    const { x, y, width, height } = nodeBox(node);
+  for (const { x, y, width, height } of boxes) {
     left = Math.min(left, x);
     top = Math.min(top, y);
     right = Math.max(right, x + width);
     bottom = Math.max(bottom, y + height);
   }
-  return { x: left, y: top, width: right - left, height: bottom - top };
+  return left === Infinity ? null : { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+/** Where the shown (not hidden) nodes are drawn, all together. */
+export function boundsOf(nodes: readonly CanvasNode[]): Rect | null {
+  return boundsOfBoxes(nodes.filter((n) => !n.hidden).map(nodeBox));
+}
+
+/** Room kept around a link's middle and its sign, in map units. */
+const SIGN_ROOM = 16;
+
+/**
+ * Where the shown nodes and links are drawn: a link between factors side by side curves out past
+ * both, with its sign, and fitting to the factors alone cut it off at the edge of the view.
+ */
+export function boundsWithLinks(nodes: readonly CanvasNode[], edges: readonly CausalEdge[]): Rect | null {
+  const boxes = new Map(nodes.filter((n) => !n.hidden).map((n) => [n.id, nodeBox(n)]));
+  const reach: Rect[] = [...boxes.values()];
+  for (const edge of edges) {
+    const [from, to] = [boxes.get(edge.source), boxes.get(edge.target)];
+    if (edge.hidden || !edge.data || !from || !to) continue;
+    const { middle, label } = linkGeometry(from, to, edge.data.lane);
+    for (const p of [middle, label]) reach.push({ x: p.x - SIGN_ROOM, y: p.y - SIGN_ROOM, width: 2 * SIGN_ROOM, height: 2 * SIGN_ROOM });
+  }
+  return boundsOfBoxes(reach);
 }

@@ -134,7 +134,7 @@ export class FlowStore {
 
   constructor(
     private readonly doc: Y.Doc,
-    private readonly author: string,
+    readonly author: string,
     private readonly readOnly: () => boolean,
     private readonly history: History | null = null,
   ) {

@@ -12,21 +12,81 @@ function overlaps(a: Box, b: Box): boolean {
   return a.x < b.x + bw + GAP && b.x < a.x + aw + GAP && a.y < b.y + bh + GAP && b.y < a.y + ah + GAP;
 }
 
+/** A straight stretch between two points: a link, as far as placing a factor beside it goes. */
+export interface Segment { from: { x: number; y: number }; to: { x: number; y: number } }
+
+export interface SpotPreferences {
+  /** The part of the map in view: a spot inside it is better than one off screen. */
+  within?: { x: number; y: number; width: number; height: number } | null;
+  /** Links: a spot that no link runs under is better. */
+  links?: readonly Segment[];
+}
+
 /**
- * The free spot nearest to `wanted` (top-left corner) where a new factor does
- * not cover an existing one: searched ring by ring on a grid, bounded.
+ * The free spot nearest to `wanted` (top-left corner) where a new factor does not cover an
+ * existing one: searched ring by ring on a grid, bounded. Better still, and tried first, a spot
+ * in view that no link runs under: a newcomer's factors typed into quick entry landed on links
+ * and off screen, and they could not see what they had made.
  */
-export function freeSpot(wanted: { x: number; y: number }, existing: readonly Box[]): { x: number; y: number } {
+export function freeSpot(wanted: { x: number; y: number }, existing: readonly Box[], prefer: SpotPreferences = {}): { x: number; y: number } {
+  const tests: ((c: Required<Box>) => boolean)[] = [];
+  const { within, links = [] } = prefer;
+  if (within && links.length > 0) tests.push((c) => contains(within, c) && !links.some((l) => crosses(l, c)));
+  if (within) tests.push((c) => contains(within, c));
+  if (links.length > 0) tests.push((c) => !links.some((l) => crosses(l, c)));
+  tests.push(() => true);
+  for (const acceptable of tests) {
+    const spot = nearestFree(wanted, existing, acceptable);
+    if (spot) return spot;
+  }
+  return wanted;
+}
+
+function nearestFree(wanted: { x: number; y: number }, existing: readonly Box[], acceptable: (c: Required<Box>) => boolean): { x: number; y: number } | null {
   const stepX = NEW_FACTOR_SIZE.width + GAP;
   const stepY = NEW_FACTOR_SIZE.height + GAP;
   for (let ring = 0; ring <= 12; ring++) {
+    const around: { dx: number; dy: number }[] = [];
     for (let dy = -ring; dy <= ring; dy++) {
-      for (let dx = -ring; dx <= ring; dx++) {
-        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
-        const candidate = { x: wanted.x + dx * stepX, y: wanted.y + dy * stepY };
-        if (!existing.some((box) => overlaps(candidate, box))) return candidate;
-      }
+      for (let dx = -ring; dx <= ring; dx++) if (Math.max(Math.abs(dx), Math.abs(dy)) === ring) around.push({ dx, dy });
+    }
+    // Nearest first within a ring: straight above, below or beside before a corner.
+    around.sort((a, b) => (a.dx * stepX) ** 2 + (a.dy * stepY) ** 2 - ((b.dx * stepX) ** 2 + (b.dy * stepY) ** 2));
+    for (const { dx, dy } of around) {
+      const candidate = { x: wanted.x + dx * stepX, y: wanted.y + dy * stepY, ...NEW_FACTOR_SIZE };
+      if (!acceptable(candidate)) continue;
+      if (!existing.some((box) => overlaps(candidate, box))) return { x: candidate.x, y: candidate.y };
     }
   }
-  return wanted;
+  return null;
+}
+
+function contains(outer: { x: number; y: number; width: number; height: number }, inner: Required<Box>): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
+
+/** Whether a link's straight line passes through a box (with the usual gap around it). */
+export function crosses(segment: Segment, box: Required<Box>): boolean {
+  const left = box.x - GAP / 2;
+  const right = box.x + box.width + GAP / 2;
+  const top = box.y - GAP / 2;
+  const bottom = box.y + box.height + GAP / 2;
+  // Liang–Barsky: clip the segment to the box; it crosses if anything is left.
+  const { from, to } = segment;
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  let t0 = 0;
+  let t1 = 1;
+  const edges: [number, number][] = [[-dx, from.x - left], [dx, right - from.x], [-dy, from.y - top], [dy, bottom - from.y]];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
 }

@@ -6,7 +6,8 @@ import { edgesMap, nodesMap, sectionsMap } from '../../core/model/schema';
 import type { MapEdge, NodeKind, Polarity } from '../../core/model/types';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import type { FlowStore } from '../canvas/flow-store';
-import { NEW_FACTOR_SIZE, freeSpot } from '../canvas/placement';
+import { boundsOfBoxes } from '../canvas/culling';
+import { NEW_FACTOR_SIZE, freeSpot, type SpotPreferences } from '../canvas/placement';
 import {
   makePayload, pastePayload, payloadFromHtml, payloadToHtml, payloadToText, type ClipboardPayload,
 } from './clipboard';
@@ -20,18 +21,23 @@ import { SECTION_COLOURS, sectionAround, sectionMembers } from './sections';
 import type { EditorUi } from './ui-state';
 
 export interface Point { x: number; y: number }
+export interface Box extends Point { width: number; height: number }
 
 /** What the editor needs from the canvas's viewport (React Flow), kept behind an interface. */
 export interface Viewport {
   /** The centre of what is visible, in map coordinates. */
   centre(): Point;
   centreOn(point: Point): void;
+  /** The part of the map in view, in map coordinates. */
+  visibleArea(): Box;
+  /** Moves the view, zooming out only if it must, so that the whole of `area` is in it. */
+  reveal(area: Box): void;
   fit(): void;
   /** Gives keyboard focus to a factor's or link's element on the canvas, if drawn. */
   focusElement(id: string): void;
 }
 
-const NO_VIEWPORT: Viewport = { centre: () => ({ x: 0, y: 0 }), centreOn: () => {}, fit: () => {}, focusElement: () => {} };
+const NO_VIEWPORT: Viewport = { centre: () => ({ x: 0, y: 0 }), centreOn: () => {}, visibleArea: () => ({ x: 0, y: 0, width: 0, height: 0 }), reveal: () => {}, fit: () => {}, focusElement: () => {} };
 
 /**
  * Everything a person can do to the map, in one place, so that the mouse,
@@ -51,13 +57,8 @@ export class Editor {
   /** The centre of the view, or without a canvas the middle of the map's factors. */
   private viewCentre(): Point {
     if (this.viewport !== NO_VIEWPORT) return this.viewport.centre();
-    const boxes = this.boxes();
-    if (boxes.length === 0) return { x: 0, y: 0 };
-    const left = Math.min(...boxes.map((b) => b.x));
-    const right = Math.max(...boxes.map((b) => b.x + b.width));
-    const top = Math.min(...boxes.map((b) => b.y));
-    const bottom = Math.max(...boxes.map((b) => b.y + b.height));
-    return { x: (left + right) / 2, y: (top + bottom) / 2 };
+    const all = boundsOfBoxes(this.boxes());
+    return all ? centreOf(all) : { x: 0, y: 0 };
   }
 
   constructor(
@@ -132,11 +133,21 @@ export class Editor {
     return this.store.allFactors().map((f) => this.store.boxOf(f.id)!);
   }
 
+  /** Where a new factor had best go: in view (when there is a canvas) and off the links. */
+  private placePreferences(): SpotPreferences {
+    const within = this.viewport === NO_VIEWPORT ? null : this.viewport.visibleArea();
+    const links = this.store.visibleLinks().flatMap((l) => {
+      const [a, b] = [this.store.boxOf(l.source), this.store.boxOf(l.target)];
+      return a && b ? [{ from: centreOf(a), to: centreOf(b) }] : [];
+    });
+    return { within, links };
+  }
+
   /** Adds a factor centred near `at` (the view's centre by default) in a free spot, and starts editing its label. */
   addFactor(options: { at?: Point; label?: string; kind?: NodeKind; edit?: boolean } = {}): string | null {
     const at = options.at ?? this.viewCentre();
     const wanted = { x: at.x - NEW_FACTOR_SIZE.width / 2, y: at.y - NEW_FACTOR_SIZE.height / 2 };
-    const spot = options.at ? wanted : freeSpot(wanted, this.boxes());
+    const spot = options.at ? wanted : freeSpot(wanted, this.boxes(), this.placePreferences());
     const id = this.edit(() => addFactor(this.doc, {
       label: options.label ?? 'New factor', kind: options.kind ?? 'factor', x: Math.round(spot.x), y: Math.round(spot.y),
     }, this.ctx));
@@ -430,8 +441,11 @@ export class Editor {
     const ids = this.edit(() => this.applyPlanInTransaction(preview.plan));
     if (!ids) return null;
     this.store.select(ids);
-    const last = ids[ids.length - 1];
-    if (last && this.store.factor(last)) this.viewport.centreOn(this.centreOfFactor(last));
+    // Everything the line named in view, so the person sees what they made and where.
+    const named = preview.plan.factors.map((f) => f.existingId ?? null);
+    const touched = [...new Set([...named.filter((id): id is string => id !== null), ...ids.filter((id) => this.store.factor(id))])];
+    const area = boundsOfBoxes(touched.map((id) => this.store.boxOf(id)).filter((b): b is Box => !!b));
+    if (area) this.viewport.reveal(area);
     this.ui.announce(`Done: ${preview.text}`);
     return preview.text;
   }
@@ -441,6 +455,7 @@ export class Editor {
     const ids: string[] = [];
     const factorIds: string[] = [];
     const boxes = this.boxes();
+    const prefer = at ? {} : this.placePreferences();
     // New factors go beside an existing one of the line, or in the middle of the view.
     const anchorId = plan.factors.find((f) => f.existingId)?.existingId ?? null;
     const anchor = anchorId ? this.store.boxOf(anchorId) : null;
@@ -457,7 +472,7 @@ export class Editor {
         if (box) next = { x: box.x + box.width + 100, y: box.y };
         continue;
       }
-      const spot = freeSpot(next, boxes);
+      const spot = freeSpot(next, boxes, prefer);
       next = { x: spot.x + NEW_FACTOR_SIZE.width + 100, y: spot.y };
       boxes.push({ ...spot, width: NEW_FACTOR_SIZE.width, height: NEW_FACTOR_SIZE.height });
       const id = addFactor(this.doc, { label: f.label, x: Math.round(spot.x), y: Math.round(spot.y) }, this.ctx);
@@ -642,3 +657,8 @@ export class Editor {
     return `${labelText(factor.label)}, ${factor.kind}. ${outgoing} out, ${incoming} in.`;
   }
 }
+
+function centreOf(box: Box): Point {
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+

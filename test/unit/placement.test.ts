@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { NEW_FACTOR_SIZE, crosses, freeSpot } from '../../src/app/canvas/placement';
+
+const box = (x: number, y: number) => ({ x, y, width: NEW_FACTOR_SIZE.width, height: NEW_FACTOR_SIZE.height });
+
+describe('placing a new factor', () => {
+  it('takes the wanted spot when it is free', () => {
+    expect(freeSpot({ x: 100, y: 100 }, [])).toEqual({ x: 100, y: 100 });
+  });
+
+  it('moves off a factor already there, to a spot that covers none', () => {
+    const existing = [box(100, 100)];
+    const spot = freeSpot({ x: 100, y: 100 }, existing);
+    expect(spot).not.toEqual({ x: 100, y: 100 });
+    expect(Math.abs(spot.x - 100) >= NEW_FACTOR_SIZE.width || Math.abs(spot.y - 100) >= NEW_FACTOR_SIZE.height).toBe(true);
+  });
+
+  it('keeps off a link that runs through the wanted spot', () => {
+    const link = { from: { x: 0, y: 140 }, to: { x: 600, y: 140 } };
+    const spot = freeSpot({ x: 200, y: 100 }, [], { links: [link] });
+    expect(crosses(link, { ...spot, ...NEW_FACTOR_SIZE })).toBe(false);
+    expect(spot.x).toBe(200); // straight above or below, the nearest ring
+  });
+
+  it('prefers a spot in view to a nearer one off screen', () => {
+    const view = { x: 0, y: 0, width: 800, height: 600 };
+    const spot = freeSpot({ x: 700, y: 100 }, [], { within: view });
+    expect(spot.x + NEW_FACTOR_SIZE.width).toBeLessThanOrEqual(800);
+    expect(spot.y).toBeGreaterThanOrEqual(0);
+  });
+
+  it('still finds a spot when the view is full', () => {
+    const view = { x: 0, y: 0, width: 210, height: 90 };
+    const spot = freeSpot({ x: 0, y: 0 }, [box(0, 0)], { within: view });
+    expect(spot).not.toEqual({ x: 0, y: 0 });
+  });
+});
+
+describe('crosses: does a link run through a box', () => {
+  const b = { x: 100, y: 100, width: 100, height: 50 };
+  it('through the middle', () => expect(crosses({ from: { x: 0, y: 125 }, to: { x: 300, y: 125 } }, b)).toBe(true));
+  it('diagonally through a corner region', () => expect(crosses({ from: { x: 90, y: 0 }, to: { x: 210, y: 300 } }, b)).toBe(true));
+  it('passing above', () => expect(crosses({ from: { x: 0, y: 20 }, to: { x: 300, y: 20 } }, b)).toBe(false));
+  it('ending before it', () => expect(crosses({ from: { x: 0, y: 125 }, to: { x: 50, y: 125 } }, b)).toBe(false));
+});
