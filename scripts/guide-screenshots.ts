@@ -8,7 +8,9 @@
  * (390×844, touch, the simple view) and one on a laptop, plus a few stock
  * y-websocket clients for breakout groups and extra voters. Every picture is a
  * viewport screenshot written to docs/images/guide-*.png (a dialog taller than
- * the laptop's screen is taken in a window up to 1000 px tall). The server
+ * the laptop's screen is taken in a window up to 1000 px tall). Then the
+ * README's pictures of the editor (docs/images/editor-*.png), on a small map of
+ * its own. The server
  * serves a private copy of dist/client, so another build cannot disturb it.
  *
  * Each step waits for what it needs on screen (never a fixed pause). A step
@@ -20,11 +22,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { addFactor, addLink, castVote, readMap, readSession, type MapSnapshot } from '../src/core/model';
+import { addFactor, addLink, addSection, addTag, castVote, readMap, readSession, setLeverage, updateFactor, type MapSnapshot } from '../src/core/model';
 import { launchBrowser } from '../test/helpers/browser';
 import { connectClient, waitFor, waitSynced, type Client } from '../test/helpers/clients';
 import { addFactor as addFactorOnCanvas, waitConnected } from '../test/helpers/people';
-import { ROOT, startTestServer, type TestServer } from '../test/helpers/server';
+import { ROOT, createMap, startTestServer, type TestServer } from '../test/helpers/server';
 
 const OUT = path.join(ROOT, 'docs/images');
 const LAPTOP = { width: 1280, height: 800 };
@@ -58,14 +60,14 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
 }
 
 /** A viewport screenshot, once fonts, images and layout have settled. */
-async function shot(person: Person, name: string): Promise<void> {
+async function shot(person: Person, name: string, prefix: 'guide' | 'editor' = 'guide'): Promise<void> {
   const { page } = person;
   await page.evaluate(async () => {
     await document.fonts.ready;
     await Promise.all([...document.images].filter((i) => !i.complete).map((i) => i.decode().catch(() => {})));
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   });
-  const file = path.join(OUT, `guide-${name}.png`);
+  const file = path.join(OUT, `${prefix}-${name}.png`);
   await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
   written.push(path.relative(ROOT, file));
 }
@@ -198,6 +200,45 @@ function copyOfBuiltApp(into: string): string {
     if (stampNow() === before && assets.length > 0 && assets.every((a) => fs.existsSync(path.join(copy, a)))) return copy;
   }
   throw new Error('dist/client kept changing while it was copied (is another build running?); try again');
+}
+
+/** The small map of the README's editor pictures: a few barriers from the example, in two columns. */
+const SMALL_MAP = {
+  section: { title: 'Commissioning priorities', colour: '#dbeafe' },
+  factors: [
+    // [label, kind, column, row]; the first column sits in the section.
+    ['Siloed commissioning', 'barrier', 0, 0], ['Short-term funding', 'barrier', 0, 2], ['Budget pressure', 'barrier', 0, 4],
+    ['Gender-neutral commissioning', 'factor', 0, 5.3], ['Competitive commissioning', 'factor', 0, 6.3],
+    ['Information sharing', 'factor', 1, -0.5], ['Dual-diagnosis exclusion', 'barrier', 1, 0.6], ['Complex-needs refuge', 'innovation', 1, 1.6],
+    ['Prevention', 'factor', 1, 2.6], ['Staff turnover', 'factor', 1, 4], ['Rigid eligibility criteria', 'barrier', 1, 5],
+    ['Women-specific services', 'innovation', 1, 6.3], ['Engagement with support', 'outcome', 2, 3], ['Trust in services', 'factor', 3, 2.5],
+  ] as const,
+  links: [
+    ['Siloed commissioning', '-', 'Information sharing'], ['Siloed commissioning', '+', 'Dual-diagnosis exclusion'],
+    ['Short-term funding', '-', 'Complex-needs refuge'], ['Short-term funding', '-', 'Prevention', 'delay'], ['Short-term funding', '+', 'Staff turnover'],
+    ['Budget pressure', '+', 'Staff turnover'], ['Budget pressure', '+', 'Rigid eligibility criteria'],
+    ['Gender-neutral commissioning', '-', 'Women-specific services'], ['Competitive commissioning', '-', 'Women-specific services'],
+    ['Staff turnover', '-', 'Engagement with support'], ['Rigid eligibility criteria', '-', 'Engagement with support'],
+    ['Prevention', '+', 'Engagement with support'], ['Engagement with support', '+', 'Trust in services'], ['Trust in services', '+', 'Engagement with support'],
+  ] as const,
+};
+
+/** Writes the small map with a stock client; returns ids by label, and by "A -> B" for links. */
+function seedSmallMap(client: Client): Map<string, string> {
+  const ids = new Map<string, string>();
+  const at = (column: number, row: number) => ({ x: 40 + column * 300, y: 60 + row * 110 });
+  client.doc.transact(() => {
+    addSection(client.doc, { ...SMALL_MAP.section, x: 0, y: 0, width: 260, height: 820 });
+    for (const [label, kind, column, row] of SMALL_MAP.factors) ids.set(label, addFactor(client.doc, { label, kind, ...at(column, row) }));
+    for (const [from, polarity, to, delay] of SMALL_MAP.links) {
+      ids.set(`${from} -> ${to}`, addLink(client.doc, { source: ids.get(from)!, target: ids.get(to)!, polarity, delay: delay === 'delay' }));
+    }
+    const funding = ids.get('Short-term funding')!;
+    addTag(client.doc, funding, 'funding');
+    updateFactor(client.doc, funding, { note: '“Short-term funding creates instability for many service providers.”' });
+    setLeverage(client.doc, funding, { level: 5, rationale: 'Who commissions, and for how long, is a rule of the system.' });
+  });
+  return ids;
 }
 
 async function main(): Promise<void> {
@@ -528,6 +569,61 @@ async function main(): Promise<void> {
       await scrollTo(fay.page.getByRole('heading', { name: 'Download the map' }));
       await restPointer(fay.page);
       await shot(fay, 'research');
+    });
+
+    // ---- The editor, for the README --------------------------------------------------
+    const small = await step('editor: a small map of commissioning barriers', async () => {
+      const created = await createMap(server!.url, { title: 'Our area: women’s services' });
+      const seeder = connect(created.id, created.tokens.facilitator);
+      await waitSynced(seeder);
+      const ids = seedSmallMap(seeder);
+      await waitFor(() => readMap(seeder.doc).nodes.length === SMALL_MAP.factors.length, 'the small map to be written');
+      return { created, ids };
+    });
+    const ed = await person('Fay (editor pictures)');
+    await step('editor: a factor selected, with its panel', async () => {
+      await join(ed, small.created.links.facilitator);
+      await until(async () => (await ed.page.locator('.react-flow__node-factor').count()) === SMALL_MAP.factors.length, 'every factor of the small map');
+      await ed.page.getByTestId('fit').click();
+      await ed.page.locator(`.react-flow__node[data-id="${small.ids.get('Short-term funding')}"]`).click();
+      await ed.page.getByRole('textbox', { name: 'Name' }).waitFor();
+      await restPointer(ed.page);
+      await shot(ed, 'factor', 'editor');
+    });
+    await step('editor: a link selected, with its toolbar', async () => {
+      const linkId = small.ids.get('Short-term funding -> Staff turnover')!;
+      const point = await ed.page.evaluate((id) => {
+        const line = document.querySelector<SVGPathElement>(`.react-flow__edge[data-id="${CSS.escape(id)}"] path.react-flow__edge-path`)!;
+        const p = line.getPointAtLength(line.getTotalLength() * 0.4);
+        const m = line.getScreenCTM()!;
+        return { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
+      }, linkId);
+      await ed.page.mouse.click(point.x, point.y);
+      await ed.page.getByTestId('edge-toolbar').waitFor();
+      await restPointer(ed.page);
+      await shot(ed, 'link', 'editor');
+    });
+    await step('editor: quick entry matching a misspelt name', async () => {
+      await ed.page.keyboard.press('Escape');
+      await ed.page.getByTestId('quick-entry').fill('staff turnovr -> - Continuity of support, delay');
+      await until(async () => /matched/.test((await ed.page.getByTestId('quick-entry-preview').textContent()) ?? ''), 'the preview to match “Staff turnover”');
+      await shot(ed, 'quick-entry', 'editor');
+      await ed.page.getByTestId('quick-entry').fill('');
+    });
+    await step('editor: the text view', async () => {
+      await ed.page.getByTestId('view-text').click();
+      await ed.page.getByRole('heading', { name: /in words/i }).first().waitFor();
+      await restPointer(ed.page);
+      await shot(ed, 'text-view', 'editor');
+      await ed.page.getByTestId('view-diagram').click();
+    });
+    await step('editor: the full editor on a phone', async () => {
+      const pat = await person('Pat', true);
+      await join(pat, `${small.created.links.editor}&simple=0`);
+      await until(async () => (await pat.page.locator('.react-flow__node-factor').count()) === SMALL_MAP.factors.length, 'every factor on the phone');
+      await pat.page.locator(`.react-flow__node[data-id="${small.ids.get('Short-term funding')}"]`).tap();
+      await pat.page.getByRole('textbox', { name: 'Name' }).waitFor();
+      await shot(pat, 'phone', 'editor');
     });
 
     const errors = people.flatMap((p) => p.errors.map((e) => `${p.name}: ${e}`));
