@@ -74,6 +74,12 @@ describe('live together', () => {
     await expect.poll(() => zoomOf(bob.page), { timeout: 10_000 }).toBeCloseTo(caraZoom, 2);
     await expect.poll(() => bob.page.getByTestId('following-banner').textContent()).toContain('Following Cara');
 
+    // A click on the canvas does not move the view, so Bob still follows.
+    const pane = (await bob.page.locator('.react-flow__pane').boundingBox())!;
+    await bob.page.mouse.click(pane.x + 10, pane.y + pane.height - 10);
+    await bob.page.waitForTimeout(300);
+    expect(await bob.page.getByTestId('following-banner').count()).toBe(1);
+
     // Bob zooms by hand: following stops, and Cara's next move does not move him.
     await bob.page.locator('.react-flow__pane').hover();
     await bob.page.mouse.wheel(0, 400);

@@ -222,22 +222,28 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     // A pan by hand has begun to move: now the drawing need not be hit-tested (canvas-gesture.css).
     // Not on the press itself, or the click that selects a factor would land on the cover instead.
     if (event) container.current?.classList.add('is-panning');
+    // Only a move by hand (a programmatic one has no event) ends following, and only once the
+    // view really moves: a press on the canvas, or a click on a factor, leaves it following.
+    if (event && !movedByHand.current) {
+      movedByHand.current = true;
+      userMoved.current();
+    }
     if (viewport.zoom !== lastZoom.current) container.current?.classList.add('is-zooming');
     lastZoom.current = viewport.zoom;
   }, [shareView, followView]);
   const lastZoom = useRef(0);
+  const movedByHand = useRef(false);
   const fitAllAnimated = useCallback(() => fitAll(200), [fitAll]);
   const onMoveEnd = useCallback(() => {
     container.current?.classList.remove('is-panning');
     container.current?.classList.remove('is-zooming');
-  }, []);
-  const onMoveStart = useCallback((event: unknown) => {
-    // Only a move by hand (a programmatic one has no event) ends following.
-    if (event) userMoved.current();
+    movedByHand.current = false;
   }, []);
   const onInit = useCallback((instance: { getViewport: () => Viewport }) => {
-    shareView(instance.getViewport());
-    markFar(container.current, instance.getViewport().zoom);
+    const viewport = instance.getViewport();
+    shareView(viewport);
+    markFar(container.current, viewport.zoom);
+    lastZoom.current = viewport.zoom;
   }, [shareView]);
   const onMouseLeave = useCallback(() => presence.setCursor(null), [presence]);
 
@@ -366,7 +372,6 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         onMouseLeave={onMouseLeave}
         onMove={onMove}
         onMoveEnd={onMoveEnd}
-        onMoveStart={onMoveStart}
         onInit={onInit}
         zoomOnDoubleClick={false}
         connectionMode={ConnectionMode.Loose}
