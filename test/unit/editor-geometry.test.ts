@@ -1,7 +1,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import { boxExit, linkGeometry, selfLoopGeometry } from '../../src/app/editor/edge-geometry';
-import { fromElkGraph, toElkGraph, type LayoutInput } from '../../src/app/editor/layout-graph';
+import { DIRECTIONS, bestLayout, fittedScale, fromElkGraph, toElkGraph, type LayoutInput } from '../../src/app/editor/layout-graph';
 import { firstInReadingOrder, nearestInDirection } from '../../src/app/editor/navigation';
 import { sectionAround, sectionAt, sectionMembers } from '../../src/app/editor/sections';
 
@@ -115,5 +115,32 @@ describe('automatic layout', () => {
     // The laid-out map starts where the old one did.
     const xs = [...Object.values(result.factors).map((p) => p.x), s.x];
     expect(Math.min(...xs)).toBe(50);
+  });
+
+  it('lays a chain out across a wide view and down a tall one (a phone), whichever draws it bigger', async () => {
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const chain = (aspect: number): LayoutInput => ({
+      factors: ids.map((id, i) => ({ id, x: i * 10, y: 0, width: 200, height: 80 })),
+      links: ids.slice(1).map((id, i) => ({ id: `${ids[i]}-${id}`, source: ids[i]!, target: id })),
+      sections: [],
+      aspect,
+    });
+    const elk = new ELK();
+    const extent = (result: { factors: Record<string, { x: number; y: number }> }) => {
+      const points = Object.values(result.factors);
+      return {
+        width: Math.max(...points.map((p) => p.x)) + 200 - Math.min(...points.map((p) => p.x)),
+        height: Math.max(...points.map((p) => p.y)) + 80 - Math.min(...points.map((p) => p.y)),
+      };
+    };
+    for (const aspect of [16 / 10, 390 / 700]) {
+      const input = chain(aspect);
+      const scales = await Promise.all(DIRECTIONS.map(async (d) => fittedScale(await elk.layout(toElkGraph(input, d)), aspect)));
+      const size = extent(await bestLayout((g) => elk.layout(g), input));
+      // Left to right is kept unless down is clearly (10 %) bigger; 2 % for ELK's own padding.
+      expect(fittedScale(size, aspect)).toBeGreaterThanOrEqual((Math.max(...scales) / 1.1) * 0.98);
+      if (aspect > 1) expect(size.width).toBeGreaterThan(size.height);
+      else expect(size.height).toBeGreaterThan(size.width);
+    }
   });
 });

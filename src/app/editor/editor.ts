@@ -532,6 +532,12 @@ export class Editor {
 
   // ---- layout ---------------------------------------------------------------
 
+  /** The view's width ÷ height, when there is a canvas. */
+  private viewAspect(): number | undefined {
+    const view = this.viewport === NO_VIEWPORT ? null : this.viewport.visibleArea();
+    return view && view.height > 0 ? view.width / view.height : undefined;
+  }
+
   /** Tidies the map with ELK in a worker; the result is one undo step. */
   async autoLayout(): Promise<void> {
     if (this.readOnly() || this.ui.get().layoutBusy) return;
@@ -544,6 +550,7 @@ export class Editor {
         factors,
         links: this.store.visibleLinks().map((l) => ({ id: l.id, source: l.source, target: l.target })),
         sections: this.store.allSectionRects(),
+        aspect: this.viewAspect(),
       });
       this.edit(() => {
         for (const [id, p] of Object.entries(result.factors)) if (this.store.factor(id)) updateFactor(this.doc, id, p, this.ctx);

@@ -11,6 +11,8 @@ export interface LayoutInput {
   factors: { id: string; x: number; y: number; width: number; height: number }[];
   links: { id: string; source: string; target: string }[];
   sections: SectionRect[];
+  /** The view's width ÷ height: the layout is made to fill it (16:10 when not given). */
+  aspect?: number;
 }
 
 export interface LayoutResult {
@@ -20,7 +22,6 @@ export interface LayoutResult {
 
 const ROOT_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
-  'elk.direction': 'RIGHT',
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
   'elk.spacing.nodeNode': '48',
   'elk.layered.spacing.nodeNodeBetweenLayers': '96',
@@ -29,7 +30,36 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
 };
 
-export function toElkGraph(input: LayoutInput): ElkNode {
+/** Causes left to right first; top to bottom when that shows the map bigger in the view. */
+export const DIRECTIONS = ['RIGHT', 'DOWN'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+const DEFAULT_ASPECT = 16 / 10;
+/** How much bigger the other direction must show the map before it is preferred. */
+const CLEARLY_BETTER = 1.1;
+
+/**
+ * Lays the map out in each direction and keeps the one that, fitted to a view of the input's
+ * aspect, is drawn biggest. Left to right alone stacked a map of many causes of a few effects into
+ * a tall column that, fitted to a wide screen, had text too small to read (a newcomer's test).
+ * `layout` is ELK's: the worker's, or a test's.
+ */
+export async function bestLayout(layout: (graph: ElkNode) => Promise<ElkNode>, input: LayoutInput): Promise<LayoutResult> {
+  const aspect = input.aspect && Number.isFinite(input.aspect) && input.aspect > 0 ? input.aspect : DEFAULT_ASPECT;
+  let best: { laid: ElkNode; scale: number } | null = null;
+  for (const direction of DIRECTIONS) {
+    const laid = await layout(toElkGraph(input, direction));
+    const scale = fittedScale(laid, aspect);
+    if (!best || scale > best.scale * CLEARLY_BETTER) best = { laid, scale };
+  }
+  return fromElkGraph(best!.laid, input);
+}
+
+/** How big a laid-out graph is drawn when fitted to a view `aspect` wide and 1 high. */
+export function fittedScale(laid: { width?: number; height?: number }, aspect: number): number {
+  return Math.min(aspect / Math.max(1, laid.width ?? 1), 1 / Math.max(1, laid.height ?? 1));
+}
+
+export function toElkGraph(input: LayoutInput, direction: Direction = 'RIGHT'): ElkNode {
   const members = new Map<string, ElkNode[]>();
   const free: ElkNode[] = [];
   for (const f of input.factors) {
@@ -51,7 +81,8 @@ export function toElkGraph(input: LayoutInput): ElkNode {
   const ids = new Set(input.factors.map((f) => f.id));
   return {
     id: 'root',
-    layoutOptions: ROOT_OPTIONS,
+    // The aspect ratio also shapes how separate groups of factors are packed together.
+    layoutOptions: { ...ROOT_OPTIONS, 'elk.direction': direction, 'elk.aspectRatio': String(input.aspect ?? DEFAULT_ASPECT) },
     children: [...sectionNodes, ...free],
     edges: input.links
       .filter((l) => ids.has(l.source) && ids.has(l.target))

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import ELK from 'elkjs/lib/elk.bundled.js';
-import { fromElkGraph, toElkGraph, type LayoutInput } from './layout-graph';
+import { bestLayout, type LayoutInput } from './layout-graph';
 
 /** Runs ELK off the main thread: a large map's layout must never freeze the page. */
 const elk = new ELK();
@@ -10,8 +10,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 scope.onmessage = async (event: MessageEvent<{ id: number; input: LayoutInput }>) => {
   const { id, input } = event.data;
   try {
-    const laid = await elk.layout(toElkGraph(input));
-    scope.postMessage({ id, result: fromElkGraph(laid, input) });
+    scope.postMessage({ id, result: await bestLayout((graph) => elk.layout(graph), input) });
   } catch (error) {
     scope.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }
