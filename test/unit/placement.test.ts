@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NEW_FACTOR_SIZE, crosses, freeSpot } from '../../src/app/canvas/placement';
+import { NEW_FACTOR_SIZE, crosses, estimatedFactorSize, freeSpot } from '../../src/app/canvas/placement';
 
 const box = (x: number, y: number) => ({ x, y, width: NEW_FACTOR_SIZE.width, height: NEW_FACTOR_SIZE.height });
 
@@ -33,6 +33,19 @@ describe('placing a new factor', () => {
     const view = { x: 0, y: 0, width: 210, height: 90 };
     const spot = freeSpot({ x: 0, y: 0 }, [box(0, 0)], { within: view });
     expect(spot).not.toEqual({ x: 0, y: 0 });
+  });
+});
+
+describe('the size of a factor not yet drawn', () => {
+  it('grows with a long label, so it is placed clear of its neighbours', () => {
+    const long = estimatedFactorSize('Women-specific, gender- & culture-informed provision');
+    expect(estimatedFactorSize('Trust')).toEqual(NEW_FACTOR_SIZE);
+    expect(long.height).toBeGreaterThan(NEW_FACTOR_SIZE.height);
+    // A factor 130 high wanted just above another: the default size would fit, this one must move.
+    const below = box(0, 110);
+    expect(freeSpot({ x: 0, y: 0 }, [below])).toEqual({ x: 0, y: 0 });
+    const spot = freeSpot({ x: 0, y: 0 }, [below], { size: { width: 200, height: 130 } });
+    expect(spot.y + 130 + 24 <= below.y || spot.y >= below.y + below.height || spot.x + 200 <= below.x || spot.x >= below.x + below.width).toBe(true);
   });
 });
 

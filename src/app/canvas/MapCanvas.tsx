@@ -187,6 +187,16 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       },
       centreOn: (p) => void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: 200 }),
       visibleArea: () => viewRect(flow.getViewport(), size.current),
+      coveredAreas: () => {
+        const canvas = container.current;
+        if (!canvas) return [];
+        return [...canvas.querySelectorAll('.overview-map, .react-flow__controls')].map((element) => {
+          const r = element.getBoundingClientRect();
+          const topLeft = flow.screenToFlowPosition({ x: r.left, y: r.top });
+          const bottomRight = flow.screenToFlowPosition({ x: r.right, y: r.bottom });
+          return { x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y };
+        });
+      },
       reveal: (area) => {
         const now = flow.getViewport();
         const view = viewRect(now, size.current);

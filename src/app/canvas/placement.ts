@@ -12,6 +12,16 @@ function overlaps(a: Box, b: Box): boolean {
   return a.x < b.x + bw + GAP && b.x < a.x + aw + GAP && a.y < b.y + bh + GAP && b.y < a.y + ah + GAP;
 }
 
+/**
+ * The size a new factor with this label will about take: as wide as a factor gets, and a line of
+ * about 18 characters per line of label. A long label placed as if it were short grew over its
+ * neighbour and off the bottom of the view.
+ */
+export function estimatedFactorSize(label: string): { width: number; height: number } {
+  const lines = Math.max(1, Math.ceil(label.trim().length / 18));
+  return { width: NEW_FACTOR_SIZE.width, height: Math.max(NEW_FACTOR_SIZE.height, 40 + 19 * lines) };
+}
+
 /** A straight stretch between two points: a link, as far as placing a factor beside it goes. */
 export interface Segment { from: { x: number; y: number }; to: { x: number; y: number } }
 
@@ -20,6 +30,8 @@ export interface SpotPreferences {
   within?: { x: number; y: number; width: number; height: number } | null;
   /** Links: a spot that no link runs under is better. */
   links?: readonly Segment[];
+  /** The new factor's size, when known better than the default (estimatedFactorSize). */
+  size?: { width: number; height: number };
 }
 
 /**
@@ -30,21 +42,23 @@ export interface SpotPreferences {
  */
 export function freeSpot(wanted: { x: number; y: number }, existing: readonly Box[], prefer: SpotPreferences = {}): { x: number; y: number } {
   const tests: ((c: Required<Box>) => boolean)[] = [];
-  const { within, links = [] } = prefer;
+  const { within, links = [], size = NEW_FACTOR_SIZE } = prefer;
   if (within && links.length > 0) tests.push((c) => contains(within, c) && !links.some((l) => crosses(l, c)));
   if (within) tests.push((c) => contains(within, c));
   if (links.length > 0) tests.push((c) => !links.some((l) => crosses(l, c)));
   tests.push(() => true);
   for (const acceptable of tests) {
-    const spot = nearestFree(wanted, existing, acceptable);
+    const spot = nearestFree(wanted, existing, size, acceptable);
     if (spot) return spot;
   }
   return wanted;
 }
 
-function nearestFree(wanted: { x: number; y: number }, existing: readonly Box[], acceptable: (c: Required<Box>) => boolean): { x: number; y: number } | null {
-  const stepX = NEW_FACTOR_SIZE.width + GAP;
-  const stepY = NEW_FACTOR_SIZE.height + GAP;
+function nearestFree(
+  wanted: { x: number; y: number }, existing: readonly Box[], size: { width: number; height: number }, acceptable: (c: Required<Box>) => boolean,
+): { x: number; y: number } | null {
+  const stepX = size.width + GAP;
+  const stepY = size.height + GAP;
   for (let ring = 0; ring <= 12; ring++) {
     const around: { dx: number; dy: number }[] = [];
     for (let dy = -ring; dy <= ring; dy++) {
@@ -53,7 +67,7 @@ function nearestFree(wanted: { x: number; y: number }, existing: readonly Box[],
     // Nearest first within a ring: straight above, below or beside before a corner.
     around.sort((a, b) => (a.dx * stepX) ** 2 + (a.dy * stepY) ** 2 - ((b.dx * stepX) ** 2 + (b.dy * stepY) ** 2));
     for (const { dx, dy } of around) {
-      const candidate = { x: wanted.x + dx * stepX, y: wanted.y + dy * stepY, ...NEW_FACTOR_SIZE };
+      const candidate = { x: wanted.x + dx * stepX, y: wanted.y + dy * stepY, ...size };
       if (!acceptable(candidate)) continue;
       if (!existing.some((box) => overlaps(candidate, box))) return { x: candidate.x, y: candidate.y };
     }

@@ -7,7 +7,7 @@ import type { MapEdge, NodeKind, Polarity } from '../../core/model/types';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import type { FlowStore } from '../canvas/flow-store';
 import { boundsOfBoxes } from '../canvas/culling';
-import { NEW_FACTOR_SIZE, freeSpot, type SpotPreferences } from '../canvas/placement';
+import { NEW_FACTOR_SIZE, estimatedFactorSize, freeSpot, type SpotPreferences } from '../canvas/placement';
 import {
   makePayload, pastePayload, payloadFromHtml, payloadToHtml, payloadToText, type ClipboardPayload,
 } from './clipboard';
@@ -30,6 +30,8 @@ export interface Viewport {
   centreOn(point: Point): void;
   /** The part of the map in view, in map coordinates. */
   visibleArea(): Box;
+  /** What lies over the canvas (the overview map, the zoom buttons), in map coordinates. */
+  coveredAreas(): Box[];
   /** Moves the view, zooming out only if it must, so that the whole of `area` is in it. */
   reveal(area: Box): void;
   fit(): void;
@@ -37,7 +39,7 @@ export interface Viewport {
   focusElement(id: string): void;
 }
 
-const NO_VIEWPORT: Viewport = { centre: () => ({ x: 0, y: 0 }), centreOn: () => {}, visibleArea: () => ({ x: 0, y: 0, width: 0, height: 0 }), reveal: () => {}, fit: () => {}, focusElement: () => {} };
+const NO_VIEWPORT: Viewport = { centre: () => ({ x: 0, y: 0 }), centreOn: () => {}, visibleArea: () => ({ x: 0, y: 0, width: 0, height: 0 }), coveredAreas: () => [], reveal: () => {}, fit: () => {}, focusElement: () => {} };
 
 /**
  * Everything a person can do to the map, in one place, so that the mouse,
@@ -133,21 +135,26 @@ export class Editor {
     return this.store.allFactors().map((f) => this.store.boxOf(f.id)!);
   }
 
-  /** Where a new factor had best go: in view (when there is a canvas) and off the links. */
-  private placePreferences(): SpotPreferences {
-    const within = this.viewport === NO_VIEWPORT ? null : this.viewport.visibleArea();
+  /**
+   * Where new factors may go: not on a factor, nor under what covers the canvas (the overview
+   * map, the zoom buttons); better in view (when there is a canvas) and off the links.
+   */
+  private placement(): { obstacles: Box[]; prefer: SpotPreferences } {
+    const canvas = this.viewport !== NO_VIEWPORT;
+    const within = canvas ? this.viewport.visibleArea() : null;
     const links = this.store.visibleLinks().flatMap((l) => {
       const [a, b] = [this.store.boxOf(l.source), this.store.boxOf(l.target)];
       return a && b ? [{ from: centreOf(a), to: centreOf(b) }] : [];
     });
-    return { within, links };
+    return { obstacles: [...this.boxes(), ...(canvas ? this.viewport.coveredAreas() : [])], prefer: { within, links } };
   }
 
   /** Adds a factor centred near `at` (the view's centre by default) in a free spot, and starts editing its label. */
   addFactor(options: { at?: Point; label?: string; kind?: NodeKind; edit?: boolean } = {}): string | null {
     const at = options.at ?? this.viewCentre();
     const wanted = { x: at.x - NEW_FACTOR_SIZE.width / 2, y: at.y - NEW_FACTOR_SIZE.height / 2 };
-    const spot = options.at ? wanted : freeSpot(wanted, this.boxes(), this.placePreferences());
+    const { obstacles, prefer } = this.placement();
+    const spot = options.at ? wanted : freeSpot(wanted, obstacles, { ...prefer, size: estimatedFactorSize(options.label ?? 'New factor') });
     const id = this.edit(() => addFactor(this.doc, {
       label: options.label ?? 'New factor', kind: options.kind ?? 'factor', x: Math.round(spot.x), y: Math.round(spot.y),
     }, this.ctx));
@@ -440,7 +447,10 @@ export class Editor {
     }
     const ids = this.edit(() => this.applyPlanInTransaction(preview.plan));
     if (!ids) return null;
-    this.store.select(ids);
+    // The link it made is selected, with its sentence in the panel and its toolbar at hand; a
+    // mixed selection of factors and links showed a panel for changing them all at once.
+    const links = ids.filter((id) => this.store.link(id));
+    this.store.select(links.length > 0 ? links : ids);
     // Everything the line named in view, so the person sees what they made and where.
     const named = preview.plan.factors.map((f) => f.existingId ?? null);
     const touched = [...new Set([...named.filter((id): id is string => id !== null), ...ids.filter((id) => this.store.factor(id))])];
@@ -454,8 +464,7 @@ export class Editor {
   private applyPlanInTransaction(plan: Plan, at?: Point): string[] {
     const ids: string[] = [];
     const factorIds: string[] = [];
-    const boxes = this.boxes();
-    const prefer = at ? {} : this.placePreferences();
+    const { obstacles: boxes, prefer } = at ? { obstacles: this.boxes(), prefer: {} } : this.placement();
     // New factors go beside an existing one of the line, or in the middle of the view.
     const anchorId = plan.factors.find((f) => f.existingId)?.existingId ?? null;
     const anchor = anchorId ? this.store.boxOf(anchorId) : null;
@@ -472,9 +481,10 @@ export class Editor {
         if (box) next = { x: box.x + box.width + 100, y: box.y };
         continue;
       }
-      const spot = freeSpot(next, boxes, prefer);
-      next = { x: spot.x + NEW_FACTOR_SIZE.width + 100, y: spot.y };
-      boxes.push({ ...spot, width: NEW_FACTOR_SIZE.width, height: NEW_FACTOR_SIZE.height });
+      const size = estimatedFactorSize(f.label);
+      const spot = freeSpot(next, boxes, { ...prefer, size });
+      next = { x: spot.x + size.width + 100, y: spot.y };
+      boxes.push({ ...spot, ...size });
       const id = addFactor(this.doc, { label: f.label, x: Math.round(spot.x), y: Math.round(spot.y) }, this.ctx);
       factorIds.push(id);
       ids.push(id);
