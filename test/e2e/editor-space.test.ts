@@ -90,8 +90,33 @@ describe('sections, layout and touch', () => {
     await page.getByTestId('auto-layout').click();
     await expect.poll(positions, { timeout: 20_000 }).not.toEqual(before);
     await expect.poll(() => page.getByTestId('auto-layout').textContent()).toBe('Tidy layout');
+    // The tidied map is fitted into view, every factor of it.
+    const allInView = async () => {
+      const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+      const boxes = await page.locator('.react-flow__node-factor').evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().toJSON() as DOMRect));
+      return boxes.every((b) => b.left >= pane.x - 1 && b.top >= pane.y - 1 && b.right <= pane.x + pane.width + 1 && b.bottom <= pane.y + pane.height + 1);
+    };
+    await expect.poll(allInView).toBe(true);
     await page.getByTestId('undo').click();
     await expect.poll(positions).toEqual(before);
+    expect(fay.errors).toEqual([]);
+  });
+
+  it('the overview map folds away, and stays folded on the next visit', async () => {
+    const map = await createMap(suite.server.url, { template: 'women-services' });
+    const fay = await join(map.links.facilitator, 'Fay');
+    const { page } = fay;
+    const overview = page.getByRole('img', { name: 'Overview of the whole map' });
+    await overview.waitFor();
+    await page.getByTestId('overview-toggle').click();
+    await expect.poll(() => overview.count()).toBe(0);
+    expect(await page.getByTestId('overview-toggle').textContent()).toBe('Show overview');
+    expect(await page.getByTestId('overview-toggle').getAttribute('aria-expanded')).toBe('false');
+    await page.reload();
+    await page.getByTestId('overview-toggle').waitFor();
+    expect(await overview.count()).toBe(0);
+    await page.getByTestId('overview-toggle').click();
+    await overview.waitFor();
     expect(fay.errors).toEqual([]);
   });
 

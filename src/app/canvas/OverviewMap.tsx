@@ -1,5 +1,5 @@
 import { Panel, useReactFlow, useStoreApi, type ReactFlowState } from '@xyflow/react';
-import { memo, useCallback, useEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
 import type { CanvasNode } from './flow-store';
 import { kindInfo } from './kinds';
 import { boundsOf, nodeBox, viewRect, type Rect } from './culling';
@@ -36,6 +36,39 @@ function layoutOf(bounds: Rect | null, view: Rect): { scale: number; x: number; 
  * Drag on it to move the view; scroll on it to zoom.
  */
 export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonly CanvasNode[] }) {
+  // It can be folded away: over a small canvas it covered factors (a newcomer's test). Each
+  // browser remembers the choice.
+  const [shown, setShown] = useState(() => readShown());
+  const toggle = useCallback(() => {
+    setShown((was) => {
+      try {
+        localStorage.setItem(SHOWN_KEY, was ? 'no' : 'yes');
+      } catch {
+        // Storage may be off (private windows): the choice lasts until the page closes.
+      }
+      return !was;
+    });
+  }, []);
+  return (
+    <Panel position="bottom-right" className={`react-flow__minimap overview-map${shown ? '' : ' is-folded'}`}>
+      <button type="button" className="overview-map__toggle" aria-expanded={shown} onClick={toggle} data-testid="overview-toggle">
+        {shown ? 'Hide overview' : 'Show overview'}
+      </button>
+      {shown && <OverviewCanvas nodes={nodes} />}
+    </Panel>
+  );
+});
+
+const SHOWN_KEY = 'causeway.overviewShown';
+function readShown(): boolean {
+  try {
+    return localStorage.getItem(SHOWN_KEY) !== 'no';
+  } catch {
+    return true;
+  }
+}
+
+const OverviewCanvas = memo(function OverviewCanvas({ nodes }: { nodes: readonly CanvasNode[] }) {
   const store = useStoreApi();
   const flow = useReactFlow();
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -124,8 +157,7 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
   }, [flow]);
 
   return (
-    <Panel position="bottom-right" className="react-flow__minimap overview-map">
-      <canvas
+    <canvas
         ref={canvas}
         style={{ width: WIDTH, height: HEIGHT, display: 'block', cursor: 'grab', touchAction: 'none' }}
         role="img"
@@ -134,8 +166,7 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerUp}
-        onWheel={onWheel}
-      />
-    </Panel>
+      onWheel={onWheel}
+    />
   );
 });
