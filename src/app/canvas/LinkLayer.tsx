@@ -4,9 +4,10 @@ import { memo, useCallback, useId, useMemo, useRef, type KeyboardEvent, type Mou
 import type { Polarity } from '../../core/model/types';
 import { useEditor } from '../editor/context';
 import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
-import { linkGeometry, type Box } from '../editor/edge-geometry';
+import { linkGeometry, type Box, type Point } from '../editor/edge-geometry';
 import { useRemoteMarks } from '../presence/context';
-import { nodeBox } from './culling';
+import { CULL_ABOVE, nodeBox } from './culling';
+import { signBlocker } from './sign-room';
 import { useLabelLayer } from './edge-label-layer';
 import type { CausalEdge, FactorNode } from './flow-store';
 import { LinkToolbar } from './LinkToolbar';
@@ -57,6 +58,8 @@ interface LinkProps {
   describedBy: string;
   onSelect: (id: string, additive: boolean) => void;
   onSign: (id: string) => void;
+  /** Whether a sign there would sit on a factor (small maps only; see LinkLayer). */
+  blocked: ((p: Point) => boolean) | undefined;
 }
 
 const stop = (event: PointerEvent) => event.stopPropagation();
@@ -66,10 +69,10 @@ const stop = (event: PointerEvent) => event.stopPropagation();
  * polarity as text beside the arrowhead and a delay mark ‖ across the middle. All are SVG in the
  * one link layer; the text is in the DOM, so it prints, exports and is read aloud.
  */
-const LinkView = memo(function LinkView({ edge, from, to, canEdit, markerPrefix, describedBy, onSelect, onSign }: LinkProps) {
+const LinkView = memo(function LinkView({ edge, from, to, canEdit, markerPrefix, describedBy, onSelect, onSign, blocked }: LinkProps) {
   const { selectedBy } = useRemoteMarks(edge.id);
   const link = edge.data!.link;
-  const geometry = linkGeometry(from, to, edge.data!.lane);
+  const geometry = linkGeometry(from, to, edge.data!.lane, blocked);
   const { label } = geometry;
   const kind = CLASS[link.polarity];
   const selected = edge.selected === true;
@@ -176,6 +179,10 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
     return map;
   }, [factors]);
 
+  // Signs are kept off factors on maps that are not large. That makes every link depend on every
+  // factor, so each move of one redraws them all: fine for a few hundred, not for thousands.
+  const blocked = useMemo(() => (factors.length <= CULL_ABOVE ? signBlocker(boxById.values()) : undefined), [boxById, factors.length]);
+
   const stillCache = useRef(new StillLinks()).current;
 
   const onSelect = useCallback((id: string, additive: boolean) => {
@@ -214,6 +221,7 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
       describedBy={describedBy}
       onSelect={onSelect}
       onSign={onSign}
+      blocked={blocked}
     />
   ));
   const stillLinks = stillCache.reuse(edges, factors, dragged, canEdit) ?? stillCache.keep(edges, factors, dragged, canEdit, draw(still));
@@ -246,7 +254,7 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
           {draw(moving)}
         </svg>
       )}
-      {toolbarFor && <LinkToolbar edge={toolbarFor.edge} from={toolbarFor.from} to={toolbarFor.to} factors={boxById} />}
+      {toolbarFor && <LinkToolbar edge={toolbarFor.edge} from={toolbarFor.from} to={toolbarFor.to} factors={boxById} blocked={blocked} />}
     </>,
     layer,
   );

@@ -2,7 +2,7 @@ import { useStore, useStoreApi } from '@xyflow/react';
 import { useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
 import { useEditor } from '../editor/context';
 import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
-import { linkGeometry, type Box } from '../editor/edge-geometry';
+import { linkGeometry, type Box, type Point } from '../editor/edge-geometry';
 import { viewRect } from './culling';
 import type { CausalEdge } from './flow-store';
 import { toolbarSpot } from './toolbar-spot';
@@ -21,7 +21,9 @@ const SIGN_REACH = 16;
  * buttons stay big enough to hit. The spot is worked out when the link, the factors or the zoom
  * change, not on every frame of a pan: moving it would repaint the whole view each frame.
  */
-export function LinkToolbar({ edge, from, to, factors }: { edge: CausalEdge; from: Box; to: Box; factors: ReadonlyMap<string, Box> }) {
+export function LinkToolbar({ edge, from, to, factors, blocked }: {
+  edge: CausalEdge; from: Box; to: Box; factors: ReadonlyMap<string, Box>; blocked: ((p: Point) => boolean) | undefined;
+}) {
   const editor = useEditor();
   const zoom = useStore((s) => s.transform[2]);
   const reactFlowStore = useStoreApi();
@@ -35,7 +37,7 @@ export function LinkToolbar({ edge, from, to, factors }: { edge: CausalEdge; fro
   const link = edge.data!.link;
   const { transform: [x, y], width, height } = reactFlowStore.getState();
   const view = viewRect({ x, y, zoom }, { width, height });
-  const geometry = linkGeometry(from, to, edge.data!.lane);
+  const geometry = linkGeometry(from, to, edge.data!.lane, blocked);
   // Nor over the link's own sign, which is clicked as often as the toolbar.
   const sign = { x: geometry.label.x - SIGN_REACH / zoom, y: geometry.label.y - SIGN_REACH / zoom, width: (2 * SIGN_REACH) / zoom, height: (2 * SIGN_REACH) / zoom };
   const spot = toolbarSpot(geometry.middle, { width: size.width / zoom, height: size.height / zoom }, GAP / zoom, view, [sign, ...factors.values()]);

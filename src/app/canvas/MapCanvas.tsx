@@ -9,7 +9,7 @@ import { useEditor } from '../editor/context';
 import { useUi, type MenuTarget, type UiState } from '../editor/ui-state';
 import { Cursors } from '../presence/Cursors';
 import FactorNodeView from './FactorNodeView';
-import { areaAround, boundsWithLinks, needsNewArea, nodesInArea, viewRect, type Rect } from './culling';
+import { CULL_ABOVE, areaAround, boundsWithLinks, needsNewArea, nodesInArea, viewRect, type Rect } from './culling';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
 import { LinkLayer } from './LinkLayer';
@@ -19,8 +19,6 @@ import './canvas-gesture.css';
 
 const nodeTypes: NodeTypes = { factor: FactorNodeView, section: SectionNodeView };
 export const GRID = 24;
-/** Above this many factors only those in and around the view are drawn (culling.ts; STACK.md: 60 fps at 1,000 and 5,000). */
-export const CULL_ABOVE = 300;
 const MIN_ZOOM = 0.1;
 const MAX_ZOOM = 3;
 const FIT_PADDING = 0.15;

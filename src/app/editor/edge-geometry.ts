@@ -59,7 +59,18 @@ export function bendFor(distance: number, lane: number): number {
   return base + lane * 36;
 }
 
-export function linkGeometry(source: Box, target: Box, lane = 0): LinkGeometry {
+/** Where along the curve, and on which side, the sign is tried when its first place is taken. */
+const SIGN_SPOTS: readonly { t: number; side: 1 | -1 }[] = [
+  { t: 0.8, side: 1 }, { t: 0.7, side: 1 }, { t: 0.6, side: 1 }, { t: 0.5, side: 1 },
+  { t: 0.8, side: -1 }, { t: 0.7, side: -1 }, { t: 0.6, side: -1 }, { t: 0.5, side: -1 },
+];
+
+/**
+ * `blocked`, when given, says whether a sign centred at a point would sit on something (a factor):
+ * the sign then moves back along the curve, then to its other side, to the first free spot. Signs
+ * hidden under factors were a newcomer's complaint: the polarity is the point of the link.
+ */
+export function linkGeometry(source: Box, target: Box, lane = 0, blocked?: (p: Point) => boolean): LinkGeometry {
   const s = centre(source);
   const t = centre(target);
   const dx = t.x - s.x;
@@ -74,10 +85,14 @@ export function linkGeometry(source: Box, target: Box, lane = 0): LinkGeometry {
   const control = { x: (s.x + t.x) / 2 + nx * bend * 2, y: (s.y + t.y) / 2 + ny * bend * 2 };
   const start = boxExit(source, control, 0);
   const end = boxExit(target, control, END_GAP);
-  const labelBase = quadAt(start, control, end, 0.8);
   const middle = quadAt(start, control, end, 0.5);
   const tangent = quadTangent(start, control, end, 0.5);
-  const label = { x: labelBase.x + nx * LABEL_OFFSET, y: labelBase.y + ny * LABEL_OFFSET };
+  const signAt = ({ t, side }: { t: number; side: number }) => {
+    const base = quadAt(start, control, end, t);
+    return { x: base.x + nx * LABEL_OFFSET * side, y: base.y + ny * LABEL_OFFSET * side };
+  };
+  const first = signAt(SIGN_SPOTS[0]!);
+  const label = !blocked || !blocked(first) ? first : SIGN_SPOTS.slice(1).map(signAt).find((p) => !blocked(p)) ?? first;
   const r = (v: number) => Math.round(v * 10) / 10;
   return {
     path: `M ${r(start.x)} ${r(start.y)} Q ${r(control.x)} ${r(control.y)} ${r(end.x)} ${r(end.y)}`,
