@@ -1,5 +1,5 @@
 import {
-  Background, ConnectionMode, ControlButton, Controls, ReactFlow, getViewportForBounds, useNodesInitialized, useReactFlow, useStore, useStoreApi,
+  Background, ConnectionMode, ControlButton, Controls, ReactFlow, getViewportForBounds, useReactFlow, useStore, useStoreApi,
   type Connection, type FinalConnectionState, type NodeChange, type NodeTypes, type OnNodeDrag, type Viewport,
 } from '@xyflow/react';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
@@ -151,15 +151,17 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   // A map opens fitted to its factors once they are drawn (a first visit gets them from the server
   // after the canvas is up). Not when the only factors are ones this person has just added to an
   // empty map: the view would jump and the first factor leave the spot where it was double-clicked.
+  // (Whether they are drawn is read from the store's measured sizes: React Flow's
+  // useNodesInitialized re-ran over every node, and re-rendered this canvas, on each move of a drag.)
   const opening = useRef({ fitted: false, since: Date.now() });
-  const nodesInitialised = useNodesInitialized();
   useEffect(() => {
     const open = opening.current;
-    if (open.fitted || culling || snapshot.factors.length === 0 || !nodesInitialised) return;
+    if (open.fitted || culling || snapshot.factors.length === 0) return;
+    if (!snapshot.factors.every((n) => n.hidden || n.measured)) return;
     open.fitted = true;
     const addedHereJustNow = snapshot.factors.every((n) => n.data.factor.createdBy === store.author && n.data.factor.createdAt >= open.since);
     if (!addedHereJustNow) fitAll();
-  }, [culling, snapshot.factors, nodesInitialised, store, fitAll]);
+  }, [culling, snapshot.factors, store, fitAll]);
 
   // A large map opens fitted like a small one (React Flow's fitView would fit only what it was given).
   // A map that grows past the threshold while open keeps its view.
