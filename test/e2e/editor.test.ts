@@ -59,6 +59,17 @@ describe('the CLD editor', () => {
       const apart = toolbar.x >= box.x + box.width || box.x >= toolbar.x + toolbar.width || toolbar.y >= box.y + box.height || box.y >= toolbar.y + toolbar.height;
       expect(apart).toBe(true);
     }
+    // Panned so that the link's middle is out of view, its toolbar goes; panned back, it returns.
+    const panBy = async (dx: number) => {
+      await page.mouse.move(pane.x + 600, pane.y + 480);
+      await page.mouse.down();
+      await page.mouse.move(pane.x + 600 + dx, pane.y + 480, { steps: 10 });
+      await page.mouse.up();
+    };
+    await panBy(-560);
+    await expect.poll(() => page.getByTestId('edge-toolbar').count()).toBe(0);
+    await panBy(560);
+    await expect.poll(() => page.getByTestId('edge-toolbar').count()).toBe(1);
 
     // One click on the sign changes it: + → − → ? → +.
     await page.getByTestId('edge-polarity').click();

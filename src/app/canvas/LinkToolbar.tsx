@@ -5,7 +5,7 @@ import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
 import { linkGeometry, type Box, type Point } from '../editor/edge-geometry';
 import { viewRect } from './culling';
 import type { CausalEdge } from './flow-store';
-import { toolbarSpot } from './toolbar-spot';
+import { inside, toolbarSpot } from './toolbar-spot';
 
 const stop = (event: PointerEvent) => event.stopPropagation();
 
@@ -35,9 +35,15 @@ export function LinkToolbar({ edge, from, to, factors, blocked }: {
     if (el && (el.offsetWidth !== size.width || el.offsetHeight !== size.height)) setSize({ width: el.offsetWidth, height: el.offsetHeight });
   });
   const link = edge.data!.link;
+  const geometry = linkGeometry(from, to, edge.data!.lane, blocked);
+  // Drawn again when the link's middle comes into view or leaves it (a pan to a link found by
+  // Find), but not on every frame of a pan.
+  useStore((s) => {
+    const [tx, ty, k] = s.transform;
+    return inside(geometry.middle, viewRect({ x: tx, y: ty, zoom: k }, s));
+  });
   const { transform: [x, y], width, height } = reactFlowStore.getState();
   const view = viewRect({ x, y, zoom }, { width, height });
-  const geometry = linkGeometry(from, to, edge.data!.lane, blocked);
   // Nor over the link's own sign, which is clicked as often as the toolbar.
   const sign = { x: geometry.label.x - SIGN_REACH / zoom, y: geometry.label.y - SIGN_REACH / zoom, width: (2 * SIGN_REACH) / zoom, height: (2 * SIGN_REACH) / zoom };
   const spot = toolbarSpot(geometry.middle, { width: size.width / zoom, height: size.height / zoom }, GAP / zoom, view, [sign, ...factors.values()]);

@@ -36,7 +36,8 @@ export function toolbarSpot(middle: Point, size: { width: number; height: number
   return best;
 }
 
-function inside(p: Point, r: Box): boolean {
+/** Whether a point is in a box (edges included). */
+export function inside(p: Point, r: Box): boolean {
   return p.x >= r.x && p.x <= r.x + r.width && p.y >= r.y && p.y <= r.y + r.height;
 }
 
