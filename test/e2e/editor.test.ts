@@ -226,6 +226,15 @@ describe('the CLD editor', () => {
     await expect.poll(() => page.getByTestId('quick-entry-preview').textContent()).toContain("Type a factor's name before ->");
     await bar.press('Enter');
     await expect.poll(() => page.getByTestId('factor').count()).toBe(4);
+
+    // A new cause of a factor already drawn goes to its left, so the arrow points rightwards.
+    await bar.fill('Funding cuts -> + Short-term funding');
+    await bar.press('Enter');
+    await expect.poll(() => page.getByTestId('factor').count()).toBe(5);
+    await expect.poll(async () => {
+      const [cause, effect] = [(await factorNode(page, 'Funding cuts').boundingBox())!, (await factorNode(page, 'Short-term funding').boundingBox())!];
+      return cause.x + cause.width <= effect.x;
+    }).toBe(true);
     expect(fay.errors).toEqual([]);
   });
 

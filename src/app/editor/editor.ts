@@ -465,26 +465,44 @@ export class Editor {
     const ids: string[] = [];
     const factorIds: string[] = [];
     const { obstacles: boxes, prefer } = at ? { obstacles: this.boxes(), prefer: {} } : this.placement();
-    // New factors go beside an existing one of the line, or in the middle of the view.
-    const anchorId = plan.factors.find((f) => f.existingId)?.existingId ?? null;
-    const anchor = anchorId ? this.store.boxOf(anchorId) : null;
-    const origin = at ?? (anchor ? { x: anchor.x + anchor.width + 80, y: anchor.y } : (() => {
+    // A chain reads left to right. New factors after a factor already on the map go to its right,
+    // one after another; new factors before it go to its left, so that every arrow of the line
+    // points rightwards (a newcomer's "Cause -> + Existing" had its cause put right of the effect).
+    // With no factor of the line on the map, the chain starts in the middle of the view.
+    const first = plan.factors.findIndex((f) => f.existingId);
+    const firstBox = first >= 0 ? this.store.boxOf(plan.factors[first]!.existingId!) : null;
+    const spots = new Map<number, Point>();
+    const place = (i: number, wanted: Point): Point => {
+      const size = estimatedFactorSize(plan.factors[i]!.label);
+      const spot = freeSpot(wanted, boxes, { ...prefer, size });
+      boxes.push({ ...spot, ...size });
+      spots.set(i, spot);
+      return spot;
+    };
+    if (!at && firstBox) {
+      let rightEdge = firstBox.x - 100;
+      for (let i = first - 1; i >= 0; i--) {
+        rightEdge = place(i, { x: rightEdge - estimatedFactorSize(plan.factors[i]!.label).width, y: firstBox.y }).x - 100;
+      }
+    }
+    let next = at ?? (firstBox ? { x: firstBox.x + firstBox.width + 100, y: firstBox.y } : (() => {
       const c = this.viewCentre();
       return { x: c.x - NEW_FACTOR_SIZE.width / 2, y: c.y - NEW_FACTOR_SIZE.height / 2 };
     })());
-    // A chain reads left to right: each new factor goes to the right of the one before it.
-    let next = origin;
-    for (const f of plan.factors) {
+    plan.factors.forEach((f, i) => {
+      const box = f.existingId ? this.store.boxOf(f.existingId) : null;
+      if (box) next = { x: box.x + box.width + 100, y: box.y };
+      else if (!f.existingId && !spots.has(i)) {
+        const spot = place(i, next);
+        next = { x: spot.x + estimatedFactorSize(f.label).width + 100, y: spot.y };
+      }
+    });
+    for (const [i, f] of plan.factors.entries()) {
       if (f.existingId) {
         factorIds.push(f.existingId);
-        const box = this.store.boxOf(f.existingId);
-        if (box) next = { x: box.x + box.width + 100, y: box.y };
         continue;
       }
-      const size = estimatedFactorSize(f.label);
-      const spot = freeSpot(next, boxes, { ...prefer, size });
-      next = { x: spot.x + size.width + 100, y: spot.y };
-      boxes.push({ ...spot, ...size });
+      const spot = spots.get(i)!;
       const id = addFactor(this.doc, { label: f.label, x: Math.round(spot.x), y: Math.round(spot.y) }, this.ctx);
       factorIds.push(id);
       ids.push(id);
