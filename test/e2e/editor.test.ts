@@ -99,11 +99,18 @@ describe('the CLD editor', () => {
     await page.getByTestId('factor-label-editor').fill('Continuity of support');
     await page.getByTestId('factor-label-editor').press('Enter');
 
+    const transform = () => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+    await page.locator('.react-flow__controls-zoomin').click();
+    await page.waitForTimeout(400);
+    const before = await transform();
     await page.getByTestId('view-text').click();
     await expect.poll(() => textViewSentences(page)).toEqual([
       'Short-term funding increases staff turnover, after a delay.',
       'Staff turnover increases continuity of support.',
     ]);
+    // Back to the diagram: the view is where it was left, not fitted afresh.
+    await page.getByTestId('view-diagram').click();
+    await expect.poll(transform).toBe(before);
     expect(ann.errors).toEqual([]);
   });
 

@@ -159,9 +159,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     if (open.fitted || culling || snapshot.factors.length === 0) return;
     if (!snapshot.factors.every((n) => n.hidden || n.measured)) return;
     open.fitted = true;
+    // Back from the text view: the view it left.
+    if (editor.lastView) return void flow.setViewport(editor.lastView);
     const addedHereJustNow = snapshot.factors.every((n) => n.data.factor.createdBy === store.author && n.data.factor.createdAt >= open.since);
     if (!addedHereJustNow) fitAll();
-  }, [culling, snapshot.factors, store, fitAll]);
+  }, [culling, snapshot.factors, store, fitAll, editor, flow]);
 
   // A large map opens fitted like a small one (React Flow's fitView would fit only what it was given).
   // A map that grows past the threshold while open keeps its view.
@@ -170,8 +172,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   useEffect(() => {
     if (!culling || area || !width || !height) return;
     if (shownUnculled.current) followView(flow.getViewport());
-    else fitAll();
-  }, [culling, area, width, height, fitAll, followView, flow]);
+    else if (editor.lastView) {
+      followView(editor.lastView);
+      void flow.setViewport(editor.lastView);
+    } else fitAll();
+  }, [culling, area, width, height, fitAll, followView, flow, editor]);
 
   const flowNodes = useMemo(() => {
     if (!culling) return snapshot.nodes;
@@ -244,11 +249,12 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const lastZoom = useRef(0);
   const movedByHand = useRef(false);
   const fitAllAnimated = useCallback(() => fitAll(200), [fitAll]);
-  const onMoveEnd = useCallback(() => {
+  const onMoveEnd = useCallback((_event: unknown, viewport: Viewport) => {
     container.current?.classList.remove('is-panning');
     container.current?.classList.remove('is-zooming');
     movedByHand.current = false;
-  }, []);
+    editor.lastView = viewport;
+  }, [editor]);
   const onInit = useCallback((instance: { getViewport: () => Viewport }) => {
     const viewport = instance.getViewport();
     shareView(viewport);

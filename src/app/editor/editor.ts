@@ -50,6 +50,8 @@ const NO_VIEWPORT: Viewport = { centre: () => ({ x: 0, y: 0 }), centreOn: () => 
  */
 export class Editor {
   viewport: Viewport = NO_VIEWPORT;
+  /** Where the canvas was last looking, so that coming back from the text view finds it there. */
+  lastView: { x: number; y: number; zoom: number } | null = null;
 
   /** No canvas on screen (the simple view, the text view on a phone): places new factors by the map, not the origin. */
   detachViewport(): void {
@@ -472,9 +474,10 @@ export class Editor {
     const first = plan.factors.findIndex((f) => f.existingId);
     const firstBox = first >= 0 ? this.store.boxOf(plan.factors[first]!.existingId!) : null;
     const spots = new Map<number, Point>();
-    const place = (i: number, wanted: Point): Point => {
+    const place = (i: number, wanted: Point, inView = true): Point => {
       const size = estimatedFactorSize(plan.factors[i]!.label);
-      const spot = freeSpot(wanted, boxes, { ...prefer, size });
+      // Left of a factor, the side matters more than staying in view: the view moves to it after.
+      const spot = freeSpot(wanted, boxes, { ...prefer, size, ...(inView ? {} : { within: null }) });
       boxes.push({ ...spot, ...size });
       spots.set(i, spot);
       return spot;
@@ -482,7 +485,7 @@ export class Editor {
     if (!at && firstBox) {
       let rightEdge = firstBox.x - 100;
       for (let i = first - 1; i >= 0; i--) {
-        rightEdge = place(i, { x: rightEdge - estimatedFactorSize(plan.factors[i]!.label).width, y: firstBox.y }).x - 100;
+        rightEdge = place(i, { x: rightEdge - estimatedFactorSize(plan.factors[i]!.label).width, y: firstBox.y }, false).x - 100;
       }
     }
     let next = at ?? (firstBox ? { x: firstBox.x + firstBox.width + 100, y: firstBox.y } : (() => {
