@@ -10,6 +10,7 @@ import { useUi, type MenuTarget, type UiState } from '../editor/ui-state';
 import { Cursors } from '../presence/Cursors';
 import FactorNodeView from './FactorNodeView';
 import { CULL_ABOVE, areaAround, boundsWithLinks, needsNewArea, nodesInArea, viewRect, type Rect } from './culling';
+import { contains } from './placement';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
 import { LinkLayer } from './LinkLayer';
@@ -148,6 +149,13 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     void flow.setViewport(viewport, { duration });
   }, [store, flow, followView]);
 
+  /** The view a canvas opens with: where it was before the text view, else the whole map. */
+  const openingView = useCallback(() => {
+    if (!editor.lastView) return fitAll();
+    followView(editor.lastView);
+    void flow.setViewport(editor.lastView);
+  }, [editor, fitAll, followView, flow]);
+
   // A map opens fitted to its factors once they are drawn (a first visit gets them from the server
   // after the canvas is up). Not when the only factors are ones this person has just added to an
   // empty map: the view would jump and the first factor leave the spot where it was double-clicked.
@@ -159,11 +167,9 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     if (open.fitted || culling || snapshot.factors.length === 0) return;
     if (!snapshot.factors.every((n) => n.hidden || n.measured)) return;
     open.fitted = true;
-    // Back from the text view: the view it left.
-    if (editor.lastView) return void flow.setViewport(editor.lastView);
     const addedHereJustNow = snapshot.factors.every((n) => n.data.factor.createdBy === store.author && n.data.factor.createdAt >= open.since);
-    if (!addedHereJustNow) fitAll();
-  }, [culling, snapshot.factors, store, fitAll, editor, flow]);
+    if (!addedHereJustNow) openingView();
+  }, [culling, snapshot.factors, store, openingView]);
 
   // A large map opens fitted like a small one (React Flow's fitView would fit only what it was given).
   // A map that grows past the threshold while open keeps its view.
@@ -172,11 +178,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   useEffect(() => {
     if (!culling || area || !width || !height) return;
     if (shownUnculled.current) followView(flow.getViewport());
-    else if (editor.lastView) {
-      followView(editor.lastView);
-      void flow.setViewport(editor.lastView);
-    } else fitAll();
-  }, [culling, area, width, height, fitAll, followView, flow, editor]);
+    else openingView();
+  }, [culling, area, width, height, openingView, followView, flow]);
 
   const flowNodes = useMemo(() => {
     if (!culling) return snapshot.nodes;
@@ -206,9 +209,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         const now = flow.getViewport();
         const view = viewRect(now, size.current);
         const margin = REVEAL_MARGIN / now.zoom;
-        const inView = area.x - margin >= view.x && area.y - margin >= view.y
-          && area.x + area.width + margin <= view.x + view.width && area.y + area.height + margin <= view.y + view.height;
-        if (inView) return;
+        const clear = { x: view.x + margin, y: view.y + margin, width: view.width - 2 * margin, height: view.height - 2 * margin };
+        if (contains(clear, area)) return;
         // Keep the zoom when the area fits at it; zoom out only as far as needed.
         const next = getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
         followView(next);

@@ -75,7 +75,8 @@ function nearestFree(
   return null;
 }
 
-function contains(outer: { x: number; y: number; width: number; height: number }, inner: Required<Box>): boolean {
+/** Whether `inner` lies wholly inside `outer`. */
+export function contains(outer: { x: number; y: number; width: number; height: number }, inner: Required<Box>): boolean {
   return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
 }
 

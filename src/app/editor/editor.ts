@@ -6,7 +6,7 @@ import { edgesMap, nodesMap, sectionsMap } from '../../core/model/schema';
 import type { MapEdge, NodeKind, Polarity } from '../../core/model/types';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import type { FlowStore } from '../canvas/flow-store';
-import { boundsOfBoxes } from '../canvas/culling';
+import { boundsOfBoxes, type Rect } from '../canvas/culling';
 import { NEW_FACTOR_SIZE, estimatedFactorSize, freeSpot, type SpotPreferences } from '../canvas/placement';
 import {
   makePayload, pastePayload, payloadFromHtml, payloadToHtml, payloadToText, type ClipboardPayload,
@@ -21,7 +21,6 @@ import { SECTION_COLOURS, sectionAround, sectionMembers } from './sections';
 import type { EditorUi } from './ui-state';
 
 export interface Point { x: number; y: number }
-export interface Box extends Point { width: number; height: number }
 
 /** What the editor needs from the canvas's viewport (React Flow), kept behind an interface. */
 export interface Viewport {
@@ -29,11 +28,11 @@ export interface Viewport {
   centre(): Point;
   centreOn(point: Point): void;
   /** The part of the map in view, in map coordinates. */
-  visibleArea(): Box;
+  visibleArea(): Rect;
   /** What lies over the canvas (the overview map, the zoom buttons), in map coordinates. */
-  coveredAreas(): Box[];
+  coveredAreas(): Rect[];
   /** Moves the view, zooming out only if it must, so that the whole of `area` is in it. */
-  reveal(area: Box): void;
+  reveal(area: Rect): void;
   fit(): void;
   /** Gives keyboard focus to a factor's or link's element on the canvas, if drawn. */
   focusElement(id: string): void;
@@ -141,7 +140,7 @@ export class Editor {
    * Where new factors may go: not on a factor, nor under what covers the canvas (the overview
    * map, the zoom buttons); better in view (when there is a canvas) and off the links.
    */
-  private placement(): { obstacles: Box[]; prefer: SpotPreferences } {
+  private placement(): { obstacles: Rect[]; prefer: SpotPreferences } {
     const canvas = this.viewport !== NO_VIEWPORT;
     const within = canvas ? this.viewport.visibleArea() : null;
     const links = this.store.visibleLinks().flatMap((l) => {
@@ -151,12 +150,17 @@ export class Editor {
     return { obstacles: [...this.boxes(), ...(canvas ? this.viewport.coveredAreas() : [])], prefer: { within, links } };
   }
 
+  /** A free spot near `wanted` for a new factor with this label (see placement). */
+  private freeSpotNear(wanted: Point, label: string): Point {
+    const { obstacles, prefer } = this.placement();
+    return freeSpot(wanted, obstacles, { ...prefer, size: estimatedFactorSize(label) });
+  }
+
   /** Adds a factor centred near `at` (the view's centre by default) in a free spot, and starts editing its label. */
   addFactor(options: { at?: Point; label?: string; kind?: NodeKind; edit?: boolean } = {}): string | null {
     const at = options.at ?? this.viewCentre();
     const wanted = { x: at.x - NEW_FACTOR_SIZE.width / 2, y: at.y - NEW_FACTOR_SIZE.height / 2 };
-    const { obstacles, prefer } = this.placement();
-    const spot = options.at ? wanted : freeSpot(wanted, obstacles, { ...prefer, size: estimatedFactorSize(options.label ?? 'New factor') });
+    const spot = options.at ? wanted : this.freeSpotNear(wanted, options.label ?? 'New factor');
     const id = this.edit(() => addFactor(this.doc, {
       label: options.label ?? 'New factor', kind: options.kind ?? 'factor', x: Math.round(spot.x), y: Math.round(spot.y),
     }, this.ctx));
@@ -388,7 +392,7 @@ export class Editor {
       for (const line of lines) {
         // Pasted text is matched exactly only: fuzzy matching is for a person watching the preview.
         const plan = planQuickEntry(parseQuickEntry(line), new LabelIndex(this.store.allFactors()), { fuzzy: false });
-        for (const id of this.applyPlanInTransaction(plan, at)) created.add(id);
+        for (const id of this.applyPlanInTransaction(plan, at).ids) created.add(id);
       }
       return true;
     });
@@ -447,23 +451,21 @@ export class Editor {
       this.ui.fail(new Error(preview.error));
       return null;
     }
-    const ids = this.edit(() => this.applyPlanInTransaction(preview.plan));
-    if (!ids) return null;
+    const made = this.edit(() => this.applyPlanInTransaction(preview.plan));
+    if (!made) return null;
     // The link it made is selected, with its sentence in the panel and its toolbar at hand; a
     // mixed selection of factors and links showed a panel for changing them all at once.
-    const links = ids.filter((id) => this.store.link(id));
-    this.store.select(links.length > 0 ? links : ids);
-    // Everything the line named in view, so the person sees what they made and where.
-    const named = preview.plan.factors.map((f) => f.existingId ?? null);
-    const touched = [...new Set([...named.filter((id): id is string => id !== null), ...ids.filter((id) => this.store.factor(id))])];
-    const area = boundsOfBoxes(touched.map((id) => this.store.boxOf(id)).filter((b): b is Box => !!b));
+    const links = made.ids.filter((id) => this.store.link(id));
+    this.store.select(links.length > 0 ? links : made.ids);
+    // Every factor the line named in view, so the person sees what they made and where.
+    const area = boundsOfBoxes(made.factorIds.flatMap((id) => this.store.boxOf(id) ?? []));
     if (area) this.viewport.reveal(area);
     this.ui.announce(`Done: ${preview.text}`);
     return preview.text;
   }
 
-  /** Factors and links of a plan, inside the caller's transaction. Returns ids to select. */
-  private applyPlanInTransaction(plan: Plan, at?: Point): string[] {
+  /** Factors and links of a plan, inside the caller's transaction. Returns ids to select, and the ids of every factor the plan names. */
+  private applyPlanInTransaction(plan: Plan, at?: Point): { ids: string[]; factorIds: string[] } {
     const ids: string[] = [];
     const factorIds: string[] = [];
     const { obstacles: boxes, prefer } = at ? { obstacles: this.boxes(), prefer: {} } : this.placement();
@@ -474,19 +476,17 @@ export class Editor {
     const first = plan.factors.findIndex((f) => f.existingId);
     const firstBox = first >= 0 ? this.store.boxOf(plan.factors[first]!.existingId!) : null;
     const spots = new Map<number, Point>();
+    const sizes = plan.factors.map((f) => estimatedFactorSize(f.label));
     const place = (i: number, wanted: Point, inView = true): Point => {
-      const size = estimatedFactorSize(plan.factors[i]!.label);
       // Left of a factor, the side matters more than staying in view: the view moves to it after.
-      const spot = freeSpot(wanted, boxes, { ...prefer, size, ...(inView ? {} : { within: null }) });
-      boxes.push({ ...spot, ...size });
+      const spot = freeSpot(wanted, boxes, { ...prefer, size: sizes[i], ...(inView ? {} : { within: null }) });
+      boxes.push({ ...spot, ...sizes[i]! });
       spots.set(i, spot);
       return spot;
     };
     if (!at && firstBox) {
       let rightEdge = firstBox.x - 100;
-      for (let i = first - 1; i >= 0; i--) {
-        rightEdge = place(i, { x: rightEdge - estimatedFactorSize(plan.factors[i]!.label).width, y: firstBox.y }, false).x - 100;
-      }
+      for (let i = first - 1; i >= 0; i--) rightEdge = place(i, { x: rightEdge - sizes[i]!.width, y: firstBox.y }, false).x - 100;
     }
     let next = at ?? (firstBox ? { x: firstBox.x + firstBox.width + 100, y: firstBox.y } : (() => {
       const c = this.viewCentre();
@@ -497,7 +497,7 @@ export class Editor {
       if (box) next = { x: box.x + box.width + 100, y: box.y };
       else if (!f.existingId && !spots.has(i)) {
         const spot = place(i, next);
-        next = { x: spot.x + estimatedFactorSize(f.label).width + 100, y: spot.y };
+        next = { x: spot.x + sizes[i]!.width + 100, y: spot.y };
       }
     });
     for (const [i, f] of plan.factors.entries()) {
@@ -523,7 +523,7 @@ export class Editor {
       }
     }
     if (ids.length === 0) ids.push(...factorIds);
-    return ids;
+    return { ids, factorIds };
   }
 
   // ---- sections ---------------------------------------------------------------
@@ -696,7 +696,7 @@ export class Editor {
   }
 }
 
-function centreOf(box: Box): Point {
+function centreOf(box: Rect): Point {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
