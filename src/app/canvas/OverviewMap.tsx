@@ -1,5 +1,7 @@
 import { Panel, useReactFlow, useStoreApi, type ReactFlowState } from '@xyflow/react';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import { useEditor } from '../editor/context';
+import { useUi, type UiState } from '../editor/ui-state';
 import type { CanvasNode } from './flow-store';
 import { kindInfo } from './kinds';
 import { boundsOf, nodeBox, viewRect, type Rect } from './culling';
@@ -37,20 +39,12 @@ function layoutOf(bounds: Rect | null, view: Rect): { scale: number; x: number; 
  */
 export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonly CanvasNode[] }) {
   // It can be folded away: over a small canvas it covered factors (a newcomer's test). Each
-  // browser remembers the choice.
-  const [shown, setShown] = useState(() => readShown());
-  const toggle = useCallback(() => {
-    setShown((was) => {
-      try {
-        localStorage.setItem(SHOWN_KEY, was ? 'no' : 'yes');
-      } catch {
-        // Storage may be off (private windows): the choice lasts until the page closes.
-      }
-      return !was;
-    });
-  }, []);
+  // browser remembers the choice (EditorUi).
+  const { ui } = useEditor();
+  const shown = useUi(ui, selectShown);
+  const toggle = useCallback(() => ui.set({ overviewShown: !ui.get().overviewShown }), [ui]);
   return (
-    <Panel position="bottom-right" className={`react-flow__minimap overview-map${shown ? '' : ' is-folded'}`}>
+    <Panel position="bottom-right" className="react-flow__minimap overview-map">
       <button type="button" className="overview-map__toggle" aria-expanded={shown} onClick={toggle} data-testid="overview-toggle">
         {shown ? 'Hide overview' : 'Show overview'}
       </button>
@@ -59,14 +53,7 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
   );
 });
 
-const SHOWN_KEY = 'causeway.overviewShown';
-function readShown(): boolean {
-  try {
-    return localStorage.getItem(SHOWN_KEY) !== 'no';
-  } catch {
-    return true;
-  }
-}
+const selectShown = (s: UiState) => s.overviewShown;
 
 const OverviewCanvas = memo(function OverviewCanvas({ nodes }: { nodes: readonly CanvasNode[] }) {
   const store = useStoreApi();

@@ -31,6 +31,8 @@ export interface UiState {
   findOpen: boolean;
   view: 'diagram' | 'text';
   snapToGrid: boolean;
+  /** The overview map in the canvas corner is unfolded (it can be folded away). */
+  overviewShown: boolean;
   /** Dragging on empty canvas draws a selection box instead of panning. */
   boxSelect: boolean;
   layoutBusy: boolean;
@@ -43,13 +45,16 @@ export interface UiState {
   shortcutsOpen: boolean;
 }
 
-const SNAP_KEY = 'causeway.snapToGrid';
+/** Choices each browser remembers, with the key each is kept under. */
+const STORED = { snapToGrid: 'causeway.snapToGrid', overviewShown: 'causeway.overviewShown' } as const;
+type StoredChoice = keyof typeof STORED;
 
-function storedSnap(): boolean {
+function stored(choice: StoredChoice, otherwise: boolean): boolean {
   try {
-    return localStorage.getItem(SNAP_KEY) === '1';
+    const value = localStorage.getItem(STORED[choice]);
+    return value === null ? otherwise : value === '1';
   } catch {
-    return false;
+    return otherwise;
   }
 }
 
@@ -61,7 +66,8 @@ export class EditorUi {
     menu: null,
     findOpen: false,
     view: 'diagram',
-    snapToGrid: storedSnap(),
+    snapToGrid: stored('snapToGrid', false),
+    overviewShown: stored('overviewShown', true),
     boxSelect: false,
     layoutBusy: false,
     announcement: { text: '', serial: 0 },
@@ -82,9 +88,10 @@ export class EditorUi {
     const next = { ...this.state, ...patch };
     if ((Object.keys(patch) as (keyof UiState)[]).every((k) => next[k] === this.state[k])) return;
     this.state = next;
-    if ('snapToGrid' in patch) {
+    for (const choice of Object.keys(STORED) as StoredChoice[]) {
+      if (!(choice in patch)) continue;
       try {
-        localStorage.setItem(SNAP_KEY, next.snapToGrid ? '1' : '0');
+        localStorage.setItem(STORED[choice], next[choice] ? '1' : '0');
       } catch {
         // Storage blocked: the choice lasts for this page.
       }
