@@ -1,7 +1,9 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import { boxExit, linkGeometry, selfLoopGeometry } from '../../src/app/editor/edge-geometry';
-import { DIRECTIONS, bestLayout, fittedScale, fromElkGraph, toElkGraph, type LayoutInput } from '../../src/app/editor/layout-graph';
+import { ARRANGEMENTS, bestLayout, fittedScale, fromElkGraph, toElkGraph, type LayoutInput } from '../../src/app/editor/layout-graph';
+import { estimatedFactorSize } from '../../src/app/canvas/placement';
+import example from '../../server/templates/women-services.json' with { type: 'json' };
 import { firstInReadingOrder, nearestInDirection } from '../../src/app/editor/navigation';
 import { sectionAround, sectionAt, sectionMembers } from '../../src/app/editor/sections';
 
@@ -135,12 +137,35 @@ describe('automatic layout', () => {
     };
     for (const aspect of [16 / 10, 390 / 700]) {
       const input = chain(aspect);
-      const scales = await Promise.all(DIRECTIONS.map(async (d) => fittedScale(await elk.layout(toElkGraph(input, d)), aspect)));
+      const scales = await Promise.all(ARRANGEMENTS.map(async (a) => fittedScale(await elk.layout(toElkGraph(input, a.direction, a.narrow)), aspect)));
       const size = extent(await bestLayout((g) => elk.layout(g), input));
-      // Left to right is kept unless down is clearly (10 %) bigger; 2 % for ELK's own padding.
+      // Left to right is kept unless another arrangement is clearly (10 %) bigger; 2 % for ELK's own padding.
       expect(fittedScale(size, aspect)).toBeGreaterThanOrEqual((Math.max(...scales) / 1.1) * 0.98);
       if (aspect > 1) expect(size.width).toBeGreaterThan(size.height);
       else expect(size.height).toBeGreaterThan(size.width);
     }
+  });
+
+  it("spreads many causes of a few effects over several columns of a wide view (the example map's first ten links)", async () => {
+    const links = example.edges.slice(0, 10);
+    const ids = [...new Set(links.flatMap((l) => [l.source, l.target]))];
+    const labels = new Map(example.nodes.map((n) => [n.id, n.label]));
+    const input: LayoutInput = {
+      factors: ids.map((id) => ({ id, x: 0, y: 0, ...estimatedFactorSize(labels.get(id)!) })),
+      links: links.map((l, i) => ({ id: `l${i}`, source: l.source, target: l.target })),
+      sections: [],
+      aspect: 16 / 10,
+    };
+    const elk = new ELK();
+    const plain = await elk.layout(toElkGraph(input));
+    const result = await bestLayout((g) => elk.layout(g), input);
+    const columns = new Set(Object.values(result.factors).map((p) => p.x));
+    // Plain left-to-right layering puts the 5 causes in one column and the 7 effects in another.
+    expect(new Set(plain.children!.map((c) => Math.round(c.x!))).size).toBe(2);
+    expect(columns.size).toBeGreaterThanOrEqual(3);
+    const xs = Object.values(result.factors).map((p) => p.x);
+    const ys = Object.values(result.factors).map((p) => p.y);
+    const size = { width: Math.max(...xs) - Math.min(...xs) + 200, height: Math.max(...ys) - Math.min(...ys) + 100 };
+    expect(fittedScale(size, 16 / 10)).toBeGreaterThan(fittedScale(plain, 16 / 10) * 1.1);
   });
 });

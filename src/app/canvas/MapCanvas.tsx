@@ -327,7 +327,12 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     if (!reactFlowStore.getState().multiSelectionActive && changes.some((c) => c.type === 'select' && c.selected)) store.deselectLinks();
   }, [store, reactFlowStore]);
   const onPaneClick = useCallback(() => store.deselectLinks(), [store]);
-  const onSelectionEnd = useCallback(() => store.selectLinksAmongSelected(), [store]);
+  // "Select area" is for one box: left on, the next drag on the canvas drew another box instead of
+  // moving the view, which a newcomer took for the canvas being stuck.
+  const onSelectionEnd = useCallback(() => {
+    store.selectLinksAmongSelected();
+    if (editor.ui.get().boxSelect) editor.ui.set({ boxSelect: false });
+  }, [store, editor]);
   const onDragStart: OnNodeDrag<CanvasNode> = useCallback((event, _node, nodes) => onSelectionDragStart(event, nodes), [onSelectionDragStart]);
   const onDragStop: OnNodeDrag<CanvasNode> = useCallback((event, _node, nodes) => onSelectionDragStop(event, nodes), [onSelectionDragStop]);
 

@@ -45,8 +45,18 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
   const toggle = useCallback(() => ui.set({ overviewShown: !ui.get().overviewShown }), [ui]);
   return (
     <Panel position="bottom-right" className="react-flow__minimap overview-map">
-      <button type="button" className="overview-map__toggle" aria-expanded={shown} onClick={toggle} data-testid="overview-toggle">
-        {shown ? 'Hide overview' : 'Show overview'}
+      {/* Shown, the button sits in the overview's own corner: above it, it covered a factor the
+          overview did not (the newcomers' third round). */}
+      <button
+        type="button"
+        className={`overview-map__toggle${shown ? ' overview-map__toggle--inside' : ''}`}
+        aria-expanded={shown}
+        aria-label={shown ? 'Hide overview' : undefined}
+        title={shown ? 'Hide overview' : undefined}
+        onClick={toggle}
+        data-testid="overview-toggle"
+      >
+        {shown ? <span aria-hidden="true">Hide</span> : 'Show overview'}
       </button>
       {shown && <OverviewCanvas nodes={nodes} />}
     </Panel>

@@ -56,7 +56,7 @@ export function Toolbar({ onFind }: { onFind: () => void }) {
       <button type="button" className="button" aria-pressed={snap} onClick={() => editor.ui.set({ snapToGrid: !snap })} title="Snap factors to a grid when moving them" data-testid="snap">
         Snap to grid
       </button>
-      <button type="button" className="button" aria-pressed={boxSelect} onClick={() => editor.ui.set({ boxSelect: !boxSelect })} title="Drag on the canvas draws a selection box instead of moving the view (or hold Shift while dragging)" data-testid="box-select">
+      <button type="button" className="button" aria-pressed={boxSelect} onClick={() => editor.ui.set({ boxSelect: !boxSelect })} title="Your next drag on the canvas draws a selection box instead of moving the view (or hold Shift while dragging)" data-testid="box-select">
         Select area
       </button>
       <span className="toolbar__gap" />

@@ -30,15 +30,30 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
 };
 
-/** Causes left to right first; top to bottom when that shows the map bigger in the view. */
-export const DIRECTIONS = ['RIGHT', 'DOWN'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
+/** Causes left to right, or top to bottom. */
+type Direction = 'RIGHT' | 'DOWN';
+
+/**
+ * The arrangements Tidy layout tries, in order of preference. "Narrow" asks ELK for columns of at
+ * most a few factors (its MIN_WIDTH layering): five causes of seven effects then take three or four
+ * columns across a wide screen instead of two tall ones with small text, the newcomers' complaint.
+ */
+export const ARRANGEMENTS = [
+  { direction: 'RIGHT', narrow: false },
+  { direction: 'RIGHT', narrow: true },
+  { direction: 'DOWN', narrow: false },
+] as const satisfies readonly { direction: Direction; narrow: boolean }[];
+export type Arrangement = (typeof ARRANGEMENTS)[number];
+const NARROW_OPTIONS: Record<string, string> = {
+  'elk.layered.layering.strategy': 'MIN_WIDTH',
+  'elk.layered.layering.minWidth.upperBoundOnWidth': '4',
+};
 const DEFAULT_ASPECT = 16 / 10;
-/** How much bigger the other direction must show the map before it is preferred. */
+/** How much bigger a later arrangement must show the map before it is preferred. */
 const CLEARLY_BETTER = 1.1;
 
 /**
- * Lays the map out in each direction and keeps the one that, fitted to a view of the input's
+ * Lays the map out in each arrangement and keeps the one that, fitted to a view of the input's
  * aspect, is drawn biggest. Left to right alone stacked a map of many causes of a few effects into
  * a tall column that, fitted to a wide screen, had text too small to read (a newcomer's test).
  * `layout` is ELK's: the worker's, or a test's.
@@ -46,8 +61,8 @@ const CLEARLY_BETTER = 1.1;
 export async function bestLayout(layout: (graph: ElkNode) => Promise<ElkNode>, input: LayoutInput): Promise<LayoutResult> {
   const aspect = input.aspect && Number.isFinite(input.aspect) && input.aspect > 0 ? input.aspect : DEFAULT_ASPECT;
   let best: { laid: ElkNode; scale: number } | null = null;
-  for (const direction of DIRECTIONS) {
-    const laid = await layout(toElkGraph(input, direction));
+  for (const arrangement of ARRANGEMENTS) {
+    const laid = await layout(toElkGraph(input, arrangement.direction, arrangement.narrow));
     const scale = fittedScale(laid, aspect);
     if (!best || scale > best.scale * CLEARLY_BETTER) best = { laid, scale };
   }
@@ -59,7 +74,7 @@ export function fittedScale(laid: { width?: number; height?: number }, aspect: n
   return Math.min(aspect / Math.max(1, laid.width ?? 1), 1 / Math.max(1, laid.height ?? 1));
 }
 
-export function toElkGraph(input: LayoutInput, direction: Direction = 'RIGHT'): ElkNode {
+export function toElkGraph(input: LayoutInput, direction: Direction = 'RIGHT', narrow = false): ElkNode {
   const members = new Map<string, ElkNode[]>();
   const free: ElkNode[] = [];
   for (const f of input.factors) {
@@ -82,7 +97,7 @@ export function toElkGraph(input: LayoutInput, direction: Direction = 'RIGHT'): 
   return {
     id: 'root',
     // The aspect ratio also shapes how separate groups of factors are packed together.
-    layoutOptions: { ...ROOT_OPTIONS, 'elk.direction': direction, 'elk.aspectRatio': String(input.aspect ?? DEFAULT_ASPECT) },
+    layoutOptions: { ...ROOT_OPTIONS, ...(narrow ? NARROW_OPTIONS : {}), 'elk.direction': direction, 'elk.aspectRatio': String(input.aspect ?? DEFAULT_ASPECT) },
     children: [...sectionNodes, ...free],
     edges: input.links
       .filter((l) => ids.has(l.source) && ids.has(l.target))
