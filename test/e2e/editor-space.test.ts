@@ -5,6 +5,7 @@ import { factorLabels, factorNode, joinAs, type Person } from '../helpers/people
 import { createMap } from '../helpers/server';
 import { connectClient, waitSynced } from '../helpers/clients';
 import { addFactor as addFactorOp, addLink } from '../../src/core/model';
+import { linkGeometry, pointOnCurve } from '../../src/app/editor/edge-geometry';
 
 const suite = useBrowserSuite();
 
@@ -111,6 +112,10 @@ describe('sections, layout and touch', () => {
     await overview.waitFor();
     // The button lies inside the overview, so it covers nothing more of the map than the overview does.
     const area = (await overview.boundingBox())!;
+    // …and the overview is in the canvas's bottom-right corner, taking no room from the canvas.
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    expect(pane.y + pane.height - (area.y + area.height)).toBeLessThan(40);
+    expect(pane.x + pane.width - (area.x + area.width)).toBeLessThan(40);
     const button = (await page.getByTestId('overview-toggle').boundingBox())!;
     expect(button.x).toBeGreaterThanOrEqual(area.x);
     expect(button.y).toBeGreaterThanOrEqual(area.y);
@@ -179,6 +184,42 @@ describe('sections, layout and touch', () => {
     expect(pat.errors).toEqual([]);
     await cdp.detach();
   });
+  it('draws a link around a factor that stands in its way, not under it', async () => {
+    const map = await createMap(suite.server.url, { title: 'In the way' });
+    const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });
+    try {
+      await waitSynced(seeder);
+      const a = addFactorOp(seeder.doc, { label: 'Cause', x: 0, y: 0 });
+      const b = addFactorOp(seeder.doc, { label: 'Effect', x: 700, y: 0 });
+      addFactorOp(seeder.doc, { label: 'Bystander', x: 300, y: -60 });
+      addLink(seeder.doc, { source: a, target: b, polarity: '+' });
+      const viv = await join(map.links.viewer, 'Viv');
+      const { page } = viv;
+      await expect.poll(() => page.getByTestId('edge-polarity').count(), { timeout: 10_000 }).toBe(1);
+      // Each factor's box in map coordinates, as the canvas places it (left and top, see FlowStore).
+      const mapBox = (label: string) => factorNode(page, label).evaluate((el) => {
+        const node = el.closest('.react-flow__node') as HTMLElement;
+        const [x, y] = [parseFloat(node.style.left), parseFloat(node.style.top)];
+        return { x: x!, y: y!, width: node.offsetWidth, height: node.offsetHeight };
+      });
+      await expect.poll(async () => (await mapBox('Bystander')).width).toBeGreaterThan(0);
+      const [cause, effect, bystander] = [await mapBox('Cause'), await mapBox('Effect'), await mapBox('Bystander')];
+      const on = (points: { x: number; y: number }[]) => points.some((p) => p.x > bystander.x && p.x < bystander.x + bystander.width && p.y > bystander.y && p.y < bystander.y + bystander.height);
+      const curvePoints = (path: string) => {
+        const [sx, sy, cx, cy, ex, ey] = path.match(/[-\d.]+/g)!.map(Number);
+        const curve = { start: { x: sx!, y: sy! }, control: { x: cx!, y: cy! }, end: { x: ex!, y: ey! }, normal: { x: 0, y: 0 } };
+        return Array.from({ length: 59 }, (_, i) => pointOnCurve(curve, (i + 1) / 60));
+      };
+      // Drawn the usual way, the link would run under the bystander.
+      expect(on(curvePoints(linkGeometry(cause, effect, 0).path))).toBe(true);
+      const drawn = await page.locator('.react-flow__edge-path.causal-edge').getAttribute('d');
+      expect(on(curvePoints(drawn!))).toBe(false);
+      expect(viv.errors).toEqual([]);
+    } finally {
+      seeder.destroy();
+    }
+  }, 60_000);
+
   it('zoomed far out, polarity signs are not drawn; zoomed in again, they are', async () => {
     const map = await createMap(suite.server.url, { title: 'Far apart' });
     const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });

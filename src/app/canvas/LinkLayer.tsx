@@ -4,11 +4,11 @@ import { memo, useCallback, useId, useMemo, useRef, type KeyboardEvent, type Mou
 import type { Polarity } from '../../core/model/types';
 import { useEditor } from '../editor/context';
 import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
-import { linkGeometry, type Box, type Point } from '../editor/edge-geometry';
+import type { Box, LinkGeometry } from '../editor/edge-geometry';
 import { useRemoteMarks } from '../presence/context';
 import { CULL_ABOVE, nodeBox } from './culling';
-import { signBlocker } from './sign-room';
 import { useLabelLayer } from './edge-label-layer';
+import { LinkRouter } from './link-routes';
 import type { CausalEdge, FactorNode } from './flow-store';
 import { LinkToolbar } from './LinkToolbar';
 
@@ -51,15 +51,13 @@ function delayMark(middle: { x: number; y: number }, angle: number): string {
 
 interface LinkProps {
   edge: CausalEdge;
-  from: Box;
-  to: Box;
+  /** Where it is drawn (link-routes.ts). */
+  geometry: LinkGeometry;
   canEdit: boolean;
   markerPrefix: string;
   describedBy: string;
   onSelect: (id: string, additive: boolean) => void;
   onSign: (id: string) => void;
-  /** Whether a sign there would sit on a factor (small maps only; see LinkLayer). */
-  blocked: ((p: Point) => boolean) | undefined;
 }
 
 const stop = (event: PointerEvent) => event.stopPropagation();
@@ -69,10 +67,9 @@ const stop = (event: PointerEvent) => event.stopPropagation();
  * polarity as text beside the arrowhead and a delay mark ‖ across the middle. All are SVG in the
  * one link layer; the text is in the DOM, so it prints, exports and is read aloud.
  */
-const LinkView = memo(function LinkView({ edge, from, to, canEdit, markerPrefix, describedBy, onSelect, onSign, blocked }: LinkProps) {
+const LinkView = memo(function LinkView({ edge, geometry, canEdit, markerPrefix, describedBy, onSelect, onSign }: LinkProps) {
   const { selectedBy } = useRemoteMarks(edge.id);
   const link = edge.data!.link;
-  const geometry = linkGeometry(from, to, edge.data!.lane, blocked);
   const { label } = geometry;
   const kind = CLASS[link.polarity];
   const selected = edge.selected === true;
@@ -179,10 +176,7 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
     return map;
   }, [factors]);
 
-  // Signs are kept off factors on maps that are not large. That makes every link depend on every
-  // factor, so each move of one redraws them all: fine for a few hundred, not for thousands.
-  const blocked = useMemo(() => (factors.length <= CULL_ABOVE ? signBlocker(boxById.values()) : undefined), [boxById, factors.length]);
-
+  const router = useRef(new LinkRouter()).current;
   const stillCache = useRef(new StillLinks()).current;
 
   const onSelect = useCallback((id: string, additive: boolean) => {
@@ -197,16 +191,20 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
 
   if (!layer) return null;
   const dragged = store.draggedIds();
+  // Links keep out of factors' and each other's way on maps that are not large. That makes every
+  // link depend on every factor, fine for a few hundred; a large map draws each link its plain way.
+  const routes = router.route(edges, boxById, { dragged, avoid: factors.length <= CULL_ABOVE });
   const describedBy = `${DESCRIPTION_KEY}-${rfId}`;
-  let alone: { edge: CausalEdge; from: Box; to: Box } | null = null;
+  let alone: { edge: CausalEdge; geometry: LinkGeometry } | null = null;
   let selectedCount = 0;
   const still: CausalEdge[] = [];
   const moving: CausalEdge[] = [];
   for (const edge of edges) {
-    if (edge.hidden || !edge.data || !boxById.has(edge.source) || !boxById.has(edge.target)) continue;
+    const geometry = routes.get(edge.id);
+    if (edge.hidden || !edge.data || !geometry) continue;
     if (edge.selected) {
       selectedCount++;
-      alone = { edge, from: boxById.get(edge.source)!, to: boxById.get(edge.target)! };
+      alone = { edge, geometry };
     }
     (dragged.has(edge.source) || dragged.has(edge.target) ? moving : still).push(edge);
   }
@@ -214,14 +212,12 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
     <LinkView
       key={edge.id}
       edge={edge}
-      from={boxById.get(edge.source)!}
-      to={boxById.get(edge.target)!}
+      geometry={routes.get(edge.id)!}
       canEdit={canEdit}
       markerPrefix={markerPrefix}
       describedBy={describedBy}
       onSelect={onSelect}
       onSign={onSign}
-      blocked={blocked}
     />
   ));
   const stillLinks = stillCache.reuse(edges, factors, dragged, canEdit) ?? stillCache.keep(edges, factors, dragged, canEdit, draw(still));
@@ -254,7 +250,7 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
           {draw(moving)}
         </svg>
       )}
-      {toolbarFor && <LinkToolbar edge={toolbarFor.edge} from={toolbarFor.from} to={toolbarFor.to} factors={boxById} blocked={blocked} />}
+      {toolbarFor && <LinkToolbar edge={toolbarFor.edge} geometry={toolbarFor.geometry} factors={boxById} />}
     </>,
     layer,
   );

@@ -2,7 +2,7 @@ import { useStore, useStoreApi } from '@xyflow/react';
 import { useLayoutEffect, useRef, useState, type PointerEvent } from 'react';
 import { useEditor } from '../editor/context';
 import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
-import { linkGeometry, type Box, type Point } from '../editor/edge-geometry';
+import type { Box, LinkGeometry } from '../editor/edge-geometry';
 import { viewRect } from './culling';
 import type { CausalEdge } from './flow-store';
 import { inside, toolbarSpot } from './toolbar-spot';
@@ -21,9 +21,7 @@ const SIGN_REACH = 16;
  * buttons stay big enough to hit. The spot is worked out when the link, the factors or the zoom
  * change, not on every frame of a pan: moving it would repaint the whole view each frame.
  */
-export function LinkToolbar({ edge, from, to, factors, blocked }: {
-  edge: CausalEdge; from: Box; to: Box; factors: ReadonlyMap<string, Box>; blocked: ((p: Point) => boolean) | undefined;
-}) {
+export function LinkToolbar({ edge, geometry, factors }: { edge: CausalEdge; geometry: LinkGeometry; factors: ReadonlyMap<string, Box> }) {
   const editor = useEditor();
   const zoom = useStore((s) => s.transform[2]);
   const reactFlowStore = useStoreApi();
@@ -35,7 +33,6 @@ export function LinkToolbar({ edge, from, to, factors, blocked }: {
     if (el && (el.offsetWidth !== size.width || el.offsetHeight !== size.height)) setSize({ width: el.offsetWidth, height: el.offsetHeight });
   });
   const link = edge.data!.link;
-  const geometry = linkGeometry(from, to, edge.data!.lane, blocked);
   // Drawn again when the link's middle comes into view or leaves it (a pan to a link found by
   // Find), but not on every frame of a pan.
   useStore((s) => {

@@ -6,8 +6,8 @@
  * them all from the store), so a link to a factor outside the area still has both its ends.
  * Pure geometry, unit-tested without a browser.
  */
-import { linkGeometry } from '../editor/edge-geometry';
 import type { CanvasNode, CausalEdge } from './flow-store';
+import { routeLinks } from './link-routes';
 import { NEW_FACTOR_SIZE } from './placement';
 
 /**
@@ -99,12 +99,10 @@ const SIGN_ROOM = 16;
  * both, with its sign, and fitting to the factors alone cut it off at the edge of the view.
  */
 export function boundsWithLinks(nodes: readonly CanvasNode[], edges: readonly CausalEdge[]): Rect | null {
-  const boxes = new Map(nodes.filter((n) => !n.hidden).map((n) => [n.id, nodeBox(n)]));
-  const reach: Rect[] = [...boxes.values()];
-  for (const edge of edges) {
-    const [from, to] = [boxes.get(edge.source), boxes.get(edge.target)];
-    if (edge.hidden || !edge.data || !from || !to) continue;
-    const { middle, label } = linkGeometry(from, to, edge.data.lane);
+  const shown = nodes.filter((n) => !n.hidden);
+  const factors = new Map(shown.filter((n) => n.type === 'factor').map((n) => [n.id, nodeBox(n)]));
+  const reach: Rect[] = shown.map(nodeBox);
+  for (const { middle, label } of routeLinks(edges, factors, factors.size <= CULL_ABOVE).values()) {
     for (const p of [middle, label]) reach.push({ x: p.x - SIGN_ROOM, y: p.y - SIGN_ROOM, width: 2 * SIGN_ROOM, height: 2 * SIGN_ROOM });
   }
   return boundsOfBoxes(reach);

@@ -65,31 +65,58 @@ const SIGN_SPOTS: readonly { t: number; side: 1 | -1 }[] = [
   { t: 0.8, side: -1 }, { t: 0.7, side: -1 }, { t: 0.6, side: -1 }, { t: 0.5, side: -1 },
 ];
 
-/**
- * `blocked`, when given, says whether a sign centred at a point would sit on something (a factor):
- * the sign then moves back along the curve, then to its other side, to the first free spot. Signs
- * hidden under factors were a newcomer's complaint: the polarity is the point of the link.
- */
-export function linkGeometry(source: Box, target: Box, lane = 0, blocked?: (p: Point) => boolean): LinkGeometry {
+export interface LinkOptions {
+  /**
+   * Whether a sign centred at a point would sit on something (a factor, another sign): the sign then
+   * moves back along the curve, then to its other side, to the first free spot. Signs hidden under
+   * factors were a newcomer's complaint: the polarity is the point of the link.
+   */
+  blocked?: (p: Point) => boolean;
+  /** How far the link bulges to the left of its travel, when not bendFor's (negative: to the right). */
+  bend?: number;
+}
+
+/** A link's curve, a quadratic from `start` to `end`: where it leaves its cause and meets its effect. */
+export interface Curve { start: Point; control: Point; end: Point; normal: Point }
+
+/** The curve from box to box bulging `bend` to the left of travel (null for a box to itself). */
+export function curveBetween(source: Box, target: Box, bend: number): Curve | null {
   const s = centre(source);
   const t = centre(target);
   const dx = t.x - s.x;
   const dy = t.y - s.y;
   const distance = Math.hypot(dx, dy);
-  if (distance < 1) return selfLoopGeometry(source, lane);
+  if (distance < 1) return null;
   // The unit normal to the left of travel (screen coordinates, y down); opposite links get opposite normals.
-  const nx = dy / distance;
-  const ny = -dx / distance;
-  const bend = bendFor(distance, lane);
+  const normal = { x: dy / distance, y: -dx / distance };
   // Control point of a quadratic: twice the wanted bulge, since the curve reaches half-way to it.
-  const control = { x: (s.x + t.x) / 2 + nx * bend * 2, y: (s.y + t.y) / 2 + ny * bend * 2 };
-  const start = boxExit(source, control, 0);
-  const end = boxExit(target, control, END_GAP);
+  const control = { x: (s.x + t.x) / 2 + normal.x * bend * 2, y: (s.y + t.y) / 2 + normal.y * bend * 2 };
+  return { start: boxExit(source, control, 0), control, end: boxExit(target, control, END_GAP), normal };
+}
+
+/** The point `t` of the way along a curve (0 its start, 1 its end). */
+export function pointOnCurve(curve: Curve, t: number): Point {
+  return quadAt(curve.start, curve.control, curve.end, t);
+}
+
+/** The distance between two boxes' centres, which sets how far a link between them bends. */
+export function centreDistance(source: Box, target: Box): number {
+  const s = centre(source);
+  const t = centre(target);
+  return Math.hypot(t.x - s.x, t.y - s.y);
+}
+
+export function linkGeometry(source: Box, target: Box, lane = 0, { blocked, bend }: LinkOptions = {}): LinkGeometry {
+  const curve = curveBetween(source, target, bend ?? bendFor(centreDistance(source, target), lane));
+  if (!curve) return selfLoopGeometry(source, lane);
+  const { start, control, end, normal } = curve;
   const middle = quadAt(start, control, end, 0.5);
   const tangent = quadTangent(start, control, end, 0.5);
+  // The sign keeps to the outside of the bend, whichever way the link bends.
+  const outside = bend !== undefined && bend < 0 ? -1 : 1;
   const signAt = ({ t, side }: { t: number; side: number }) => {
     const base = quadAt(start, control, end, t);
-    return { x: base.x + nx * LABEL_OFFSET * side, y: base.y + ny * LABEL_OFFSET * side };
+    return { x: base.x + normal.x * LABEL_OFFSET * side * outside, y: base.y + normal.y * LABEL_OFFSET * side * outside };
   };
   const first = signAt(SIGN_SPOTS[0]!);
   const label = !blocked || !blocked(first) ? first : SIGN_SPOTS.slice(1).map(signAt).find((p) => !blocked(p)) ?? first;

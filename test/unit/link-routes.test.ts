@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { LinkRouter, routeLinks, type RoutableLink } from '../../src/app/canvas/link-routes';
+import { linkGeometry, pointOnCurve, type Box, type LinkGeometry, type Point } from '../../src/app/editor/edge-geometry';
+
+const box = (x: number, y: number, width = 200, height = 80): Box => ({ x, y, width, height });
+const link = (id: string, source: string, target: string, lane = 0): RoutableLink => ({ id, source, target, data: { lane } });
+
+/** Points along a drawn link's curve (from its path), to see what it passes over. */
+function along(geometry: LinkGeometry): Point[] {
+  const [sx, sy, cx, cy, ex, ey] = /^M ([-\d.]+) ([-\d.]+) Q ([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)$/.exec(geometry.path)!.slice(1).map(Number);
+  const curve = { start: { x: sx!, y: sy! }, control: { x: cx!, y: cy! }, end: { x: ex!, y: ey! }, normal: { x: 0, y: 0 } };
+  return Array.from({ length: 49 }, (_, i) => pointOnCurve(curve, (i + 1) / 50));
+}
+const within = (p: Point, b: Box, margin = 0) => p.x >= b.x - margin && p.x <= b.x + b.width + margin && p.y >= b.y - margin && p.y <= b.y + b.height + margin;
+const passesUnder = (geometry: LinkGeometry, b: Box) => along(geometry).some((p) => within(p, b));
+const signOn = (geometry: LinkGeometry, b: Box) => within(geometry.label, b, 13);
+
+describe('routing links around factors and signs', () => {
+  it('bends a link away from a factor it would pass under, and leaves a clear link as it was', () => {
+    const boxes = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(400, -60, 160, 60)]]);
+    const plain = linkGeometry(boxes.get('a')!, boxes.get('b')!, 0);
+    expect(passesUnder(plain, boxes.get('c')!)).toBe(true);
+    const routed = routeLinks([link('ab', 'a', 'b')], boxes, true).get('ab')!;
+    expect(passesUnder(routed, boxes.get('c')!)).toBe(false);
+    // It still starts at a and ends at b.
+    expect(within(along(routed)[0]!, boxes.get('a')!, 30)).toBe(true);
+    expect(within(routed.end, boxes.get('b')!, 5)).toBe(true);
+
+    const clear = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(400, 400)]]);
+    expect(routeLinks([link('ab', 'a', 'b')], clear, true).get('ab')!.path).toBe(plain.path);
+  });
+
+  it('keeps A→B and B→A on opposite sides while routing them', () => {
+    const boxes = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(400, -60, 160, 60)]]);
+    const routes = routeLinks([link('ab', 'a', 'b'), link('ba', 'b', 'a')], boxes, true);
+    const middleLine = 40;
+    expect(routes.get('ab')!.middle.y).toBeLessThan(middleLine);
+    expect(routes.get('ba')!.middle.y).toBeGreaterThan(middleLine);
+  });
+
+  it('moves a sign off a factor in its way, and off another link’s sign', () => {
+    const a = box(0, 0);
+    const b = box(600, 0);
+    const free = linkGeometry(a, b, 0);
+    const inTheWay = box(free.label.x - 30, free.label.y - 20, 60, 40);
+    const moved = routeLinks([link('ab', 'a', 'b')], new Map([['a', a], ['b', b], ['x', inTheWay]]), true).get('ab')!;
+    expect(signOn(moved, inTheWay)).toBe(false);
+
+    // Two causes just apart send links into one effect: their signs would nearly coincide.
+    const boxes = new Map([['s1', box(0, 0)], ['s2', box(0, 24)], ['t', box(700, 300)]]);
+    const plainOne = linkGeometry(boxes.get('s1')!, boxes.get('t')!, 0).label;
+    const plainTwo = linkGeometry(boxes.get('s2')!, boxes.get('t')!, 0).label;
+    expect(Math.hypot(plainOne.x - plainTwo.x, plainOne.y - plainTwo.y)).toBeLessThan(26);
+    const routes = routeLinks([link('one', 's1', 't'), link('two', 's2', 't')], boxes, true);
+    const [one, two] = [routes.get('one')!.label, routes.get('two')!.label];
+    expect(Math.hypot(one.x - two.x, one.y - two.y)).toBeGreaterThanOrEqual(26);
+  });
+
+  it('draws the same whatever order the links come in, so everyone sees one drawing', () => {
+    const boxes = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(400, -60, 160, 60)], ['d', box(400, 300)]]);
+    const links = [link('ab', 'a', 'b'), link('ad', 'a', 'd'), link('db', 'd', 'b'), link('cb', 'c', 'b')];
+    const one = routeLinks(links, boxes, true);
+    const two = routeLinks([...links].reverse(), boxes, true);
+    for (const l of links) expect(two.get(l.id)).toEqual(one.get(l.id));
+  });
+
+  it('while a factor is dragged, keeps the other links as they were; routes them again after', () => {
+    const router = new LinkRouter();
+    const links = [link('ab', 'a', 'b'), link('cd', 'c', 'd')];
+    const start = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(0, 400)], ['d', box(800, 400)]]);
+    const before = router.route(links, start, { avoid: true });
+    // c is dragged to sit across a→b's line.
+    const moved = new Map(start).set('c', box(400, -60, 200, 80));
+    const during = router.route(links, moved, { dragged: new Set(['c']), avoid: true });
+    expect(during.get('ab')).toBe(before.get('ab'));
+    expect(during.get('cd')).not.toBe(before.get('cd'));
+    const after = router.route(links, moved, { avoid: true });
+    expect(passesUnder(after.get('ab')!, moved.get('c')!)).toBe(false);
+    // A link drawn as before is the same object, so its view is not drawn again.
+    expect(router.route(links, moved, { avoid: true }).get('cd')).toBe(after.get('cd'));
+  });
+
+  it('on a large map draws each link its plain way', () => {
+    const boxes = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(400, -60, 160, 60)]]);
+    expect(routeLinks([link('ab', 'a', 'b')], boxes, false).get('ab')).toEqual(linkGeometry(boxes.get('a')!, boxes.get('b')!, 0));
+  });
+});
