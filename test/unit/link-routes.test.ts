@@ -80,8 +80,15 @@ describe('routing links around factors and signs', () => {
     expect(router.route(links, moved, { avoid: true }).get('cd')).toBe(after.get('cd'));
   });
 
-  it('on a large map draws each link its plain way', () => {
-    const boxes = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(400, -60, 160, 60)]]);
+  it('on a large map draws each link its plain way, again only when one of its factors changed', () => {
+    const boxes = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(400, -60, 160, 60)], ['d', box(0, 400)]]);
     expect(routeLinks([link('ab', 'a', 'b')], boxes, false).get('ab')).toEqual(linkGeometry(boxes.get('a')!, boxes.get('b')!, 0));
+    const router = new LinkRouter();
+    const links = [link('ab', 'a', 'b'), link('db', 'd', 'b')];
+    const first = router.route(links, boxes, { avoid: false });
+    const moved = new Map(boxes).set('d', box(0, 500));
+    const second = router.route(links, moved, { avoid: false });
+    expect(second.get('ab')).toBe(first.get('ab'));
+    expect(second.get('db')).toEqual(linkGeometry(moved.get('d')!, moved.get('b')!, 0));
   });
 });

@@ -145,6 +145,9 @@ function sameDrawing(a: LinkGeometry, b: LinkGeometry): boolean {
  */
 export class LinkRouter {
   private routes = new Map<string, LinkGeometry>();
+  /** The boxes and lane each route was drawn between: a plain route is reused while they are the same. */
+  private ends = new Map<string, { from: Box; to: Box; lane: number }>();
+  private avoided = false;
 
   route(links: readonly RoutableLink[], boxes: ReadonlyMap<string, Box>, options: { dragged?: ReadonlySet<string>; avoid: boolean }): ReadonlyMap<string, LinkGeometry> {
     const { dragged, avoid } = options;
@@ -154,18 +157,24 @@ export class LinkRouter {
     const obstacles = avoid ? new Obstacles(boxes.values()) : null;
     const dragging = dragged !== undefined && dragged.size > 0;
     const toRoute: RoutableLink[] = [];
+    const ends = new Map<string, { from: Box; to: Box; lane: number }>();
     for (const link of all) {
-      if (!boxes.has(link.source) || !boxes.has(link.target)) continue;
-      const kept = dragging && !dragged.has(link.source) && !dragged.has(link.target) ? previous.get(link.id) : undefined;
+      const from = boxes.get(link.source);
+      const to = boxes.get(link.target);
+      if (!from || !to) continue;
+      const lane = link.data!.lane;
+      ends.set(link.id, { from, to, lane });
+      // A plain route depends on its two boxes alone (the same objects while their factors are unchanged).
+      const before = this.ends.get(link.id);
+      const unchanged = !avoid && !this.avoided && before !== undefined && before.from === from && before.to === to && before.lane === lane;
+      const kept = unchanged || (dragging && !dragged.has(link.source) && !dragged.has(link.target)) ? previous.get(link.id) : undefined;
       if (kept) {
         next.set(link.id, kept);
         obstacles?.placeSign(kept.label);
       } else toRoute.push(link);
     }
     for (const link of toRoute) {
-      const from = boxes.get(link.source)!;
-      const to = boxes.get(link.target)!;
-      const lane = link.data!.lane;
+      const { from, to, lane } = ends.get(link.id)!;
       let drawn: LinkGeometry;
       if (obstacles) {
         const bend = pairing.get(link.id)!.rerouted ? leastCrossedBend(from, to, pairing.get(link.id)!.alone, obstacles) : undefined;
@@ -176,6 +185,8 @@ export class LinkRouter {
       next.set(link.id, before && sameDrawing(before, drawn) ? before : drawn);
     }
     this.routes = next;
+    this.ends = ends;
+    this.avoided = avoid;
     return next;
   }
 }
