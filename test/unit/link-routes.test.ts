@@ -56,6 +56,13 @@ describe('routing links around factors and signs', () => {
     expect(Math.hypot(one.x - two.x, one.y - two.y)).toBeGreaterThanOrEqual(26);
   });
 
+  it('puts a sign in the first half of its line only when every place near the arrowhead is taken', () => {
+    const [a, b] = [box(0, 0), box(800, 0)];
+    expect(linkGeometry(a, b, 0, { blocked: () => false }).label.x).toBeGreaterThan(500);
+    // Everything right of x = 400 (the half of the line nearer the arrowhead) is taken.
+    expect(linkGeometry(a, b, 0, { blocked: (p) => p.x > 400 }).label.x).toBeLessThan(400);
+  });
+
   it('draws the same whatever order the links come in, so everyone sees one drawing', () => {
     const boxes = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(400, -60, 160, 60)], ['d', box(400, 300)]]);
     const links = [link('ab', 'a', 'b'), link('ad', 'a', 'd'), link('db', 'd', 'b'), link('cb', 'c', 'b')];

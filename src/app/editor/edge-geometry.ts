@@ -59,10 +59,15 @@ export function bendFor(distance: number, lane: number): number {
   return base + lane * 36;
 }
 
-/** Where along the curve, and on which side, the sign is tried when its first place is taken. */
+/**
+ * Where along the curve, and on which side, the sign is tried when its first place is taken: near
+ * the arrowhead first, as the notation has it; the first half of the line only as a last resort,
+ * since a sign read nearer the cause is still better than one hidden under a factor.
+ */
 const SIGN_SPOTS: readonly { t: number; side: 1 | -1 }[] = [
   { t: 0.8, side: 1 }, { t: 0.7, side: 1 }, { t: 0.6, side: 1 }, { t: 0.5, side: 1 },
   { t: 0.8, side: -1 }, { t: 0.7, side: -1 }, { t: 0.6, side: -1 }, { t: 0.5, side: -1 },
+  { t: 0.4, side: 1 }, { t: 0.4, side: -1 }, { t: 0.3, side: 1 }, { t: 0.3, side: -1 },
 ];
 
 export interface LinkOptions {
