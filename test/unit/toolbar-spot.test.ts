@@ -15,7 +15,7 @@ describe('toolbarSpot: where a selected link’s toolbar goes', () => {
   });
 
   it('goes to the side when factors are above and below', () => {
-    const factors = [{ x: 420, y: 420, width: 160, height: 60 }, { x: 420, y: 320, width: 160, height: 60 }];
+    const factors = [{ x: 460, y: 430, width: 80, height: 60 }, { x: 460, y: 310, width: 80, height: 60 }];
     expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, factors)).toEqual({ x: 510, y: 375 });
   });
 
@@ -29,15 +29,27 @@ describe('toolbarSpot: where a selected link’s toolbar goes', () => {
     expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, factors)).toEqual({ x: 510, y: 340 });
   });
 
-  it('covers as little as it can when every spot covers something', () => {
-    const everywhere = [
-      { x: 300, y: 300, width: 400, height: 100 }, // above, fully
-      { x: 300, y: 405, width: 400, height: 20 }, // below, partly
-      { x: 700, y: 350, width: 40, height: 100 }, // right, partly
-      { x: 250, y: 350, width: 40, height: 100 }, // left, partly
+  it('moves further out when every spot beside the middle covers a factor', () => {
+    // A frame of factors close around the middle; the first ring clear of it is two steps out.
+    const frame = [
+      { x: 300, y: 330, width: 400, height: 60 },
+      { x: 300, y: 410, width: 400, height: 60 },
+      { x: 250, y: 330, width: 40, height: 140 },
+      { x: 710, y: 330, width: 40, height: 140 },
     ];
-    // Below and to the left covers 190 × 15 of the strip below; straight below, 200 × 15.
-    expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, everywhere)).toEqual({ x: 290, y: 410 });
+    expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, frame)).toEqual({ x: 400, y: 510 });
+  });
+
+  it('keeps off the link it edits when a spot beside it is clear of that too', () => {
+    // The link runs diagonally through its middle: below, above and both sides all lie on it.
+    const line = Array.from({ length: 21 }, (_, i) => ({ x: 300 + i * 20, y: 300 + i * 10 }));
+    expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, [], line)).toEqual({ x: 510, y: 340 });
+  });
+
+  it('covers as little as it can when every spot covers something', () => {
+    // Two factors fill the view but for a strip 20 wide; a spot straddling the strip covers least.
+    const everywhere = [{ x: 0, y: 0, width: 390, height: 800 }, { x: 410, y: 0, width: 590, height: 800 }];
+    expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, everywhere)).toEqual({ x: 290, y: 375 });
   });
 
   it('stays inside the view near its edge', () => {

@@ -1,39 +1,57 @@
 import type { Box, Point } from '../editor/edge-geometry';
 
+/** How many steps of one toolbar height a spot may move away from the link's middle. */
+const RINGS = 4;
+/** Rings tried for a spot that also keeps off the link's own line, before one that only keeps off factors. */
+const NEAR_RINGS = 2;
+
 /**
  * Where a link's toolbar goes, in map coordinates (its top-left corner), or null when the link's
- * middle is out of view. Tried in turn: below the middle, above, right, left, then the four
- * corners; the first that covers no factor wins, else the one covering the least. A spot is pulled inside the view, so
- * the toolbar is never half off screen. A newcomer found the toolbar hiding factor names.
+ * middle is out of view. Spots lie on rings around the link's middle, each a toolbar height further
+ * out; on each ring it tries below, above, right, left, then the four corners. Preferred in turn:
+ * a near spot that covers neither a factor nor the link's own line (`line`: points along it), any
+ * spot that covers no factor, else the one covering the least. A spot is pulled inside the view,
+ * so the toolbar is never half off screen. Newcomers found the toolbar hiding factor names, and
+ * hiding the very link and sign it edits.
  */
-export function toolbarSpot(middle: Point, size: { width: number; height: number }, gap: number, view: Box, factors: Iterable<Box>): Point | null {
+export function toolbarSpot(middle: Point, size: { width: number; height: number }, gap: number, view: Box, factors: Iterable<Box>, line: readonly Point[] = []): Point | null {
   if (!inside(middle, view)) return null;
   const { width, height } = size;
-  const candidates: Point[] = [
-    { x: middle.x - width / 2, y: middle.y + gap },
-    { x: middle.x - width / 2, y: middle.y - gap - height },
-    { x: middle.x + gap, y: middle.y - height / 2 },
-    { x: middle.x - gap - width, y: middle.y - height / 2 },
-    { x: middle.x + gap, y: middle.y - gap - height },
-    { x: middle.x + gap, y: middle.y + gap },
-    { x: middle.x - gap - width, y: middle.y - gap - height },
-    { x: middle.x - gap - width, y: middle.y + gap },
-  ].map((spot) => ({
+  const rings = Array.from({ length: RINGS }, (_, ring) => ringSpots(middle, size, gap + ring * height).map((spot) => ({
     x: clamp(spot.x, view.x, view.x + view.width - width),
     y: clamp(spot.y, view.y, view.y + view.height - height),
-  }));
+  })));
   const boxes = [...factors];
-  let best = candidates[0]!;
+  const covered = (spot: Point) => boxes.reduce((sum, box) => sum + overlap({ ...spot, width, height }, box), 0);
+  const onLine = (spot: Point) => line.some((p) => inside(p, { ...spot, width, height }));
+  const near = rings.slice(0, NEAR_RINGS).flat();
+  const all = rings.flat();
+  const clear = near.find((spot) => covered(spot) === 0 && !onLine(spot)) ?? all.find((spot) => covered(spot) === 0);
+  if (clear) return clear;
+  let best = all[0]!;
   let bestCovered = Infinity;
-  for (const spot of candidates) {
-    const covered = boxes.reduce((sum, box) => sum + overlap({ ...spot, width, height }, box), 0);
-    if (covered === 0) return spot;
-    if (covered < bestCovered) {
+  for (const spot of all) {
+    const amount = covered(spot);
+    if (amount < bestCovered) {
       best = spot;
-      bestCovered = covered;
+      bestCovered = amount;
     }
   }
   return best;
+}
+
+/** The eight spots `distance` from the middle: below, above, right, left, then the corners. */
+function ringSpots(middle: Point, { width, height }: { width: number; height: number }, distance: number): Point[] {
+  return [
+    { x: middle.x - width / 2, y: middle.y + distance },
+    { x: middle.x - width / 2, y: middle.y - distance - height },
+    { x: middle.x + distance, y: middle.y - height / 2 },
+    { x: middle.x - distance - width, y: middle.y - height / 2 },
+    { x: middle.x + distance, y: middle.y - distance - height },
+    { x: middle.x + distance, y: middle.y + distance },
+    { x: middle.x - distance - width, y: middle.y - distance - height },
+    { x: middle.x - distance - width, y: middle.y + distance },
+  ];
 }
 
 /** Whether a point is in a box (edges included). */

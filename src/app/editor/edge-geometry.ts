@@ -18,7 +18,13 @@ export interface LinkGeometry {
   angle: number;
   /** The end of the line (at the arrowhead). */
   end: Point;
+  /** Points along the line, end to end, for whatever must keep off it (the link's toolbar). */
+  along: readonly Point[];
 }
+
+/** How many points `along` has: enough that a toolbar cannot sit on the line between two of them. */
+const ALONG = 11;
+const alongTimes = Array.from({ length: ALONG }, (_, i) => i / (ALONG - 1));
 
 /** Space between the line's end and the factor's border, for the arrowhead. */
 const END_GAP = 4;
@@ -43,6 +49,12 @@ export function boxExit(box: Box, towards: Point, gap = 0): Point {
 function quadAt(p0: Point, c: Point, p1: Point, t: number): Point {
   const u = 1 - t;
   return { x: u * u * p0.x + 2 * u * t * c.x + t * t * p1.x, y: u * u * p0.y + 2 * u * t * c.y + t * t * p1.y };
+}
+
+function cubicAt(p0: Point, c1: Point, c2: Point, p1: Point, t: number): Point {
+  const u = 1 - t;
+  const at = (a: number, b: number, c: number, d: number) => u * u * u * a + 3 * u * u * t * b + 3 * u * t * t * c + t * t * t * d;
+  return { x: at(p0.x, c1.x, c2.x, p1.x), y: at(p0.y, c1.y, c2.y, p1.y) };
 }
 
 function quadTangent(p0: Point, c: Point, p1: Point, t: number): Point {
@@ -132,6 +144,7 @@ export function linkGeometry(source: Box, target: Box, lane = 0, { blocked, bend
     middle: round(middle),
     angle: Math.round((Math.atan2(tangent.y, tangent.x) * 180) / Math.PI),
     end: round(end),
+    along: alongTimes.map((t) => round(quadAt(start, control, end, t))),
   };
 }
 
@@ -153,5 +166,6 @@ export function selfLoopGeometry(box: Box, lane = 0): LinkGeometry {
     middle: round(apex),
     angle: 0,
     end: round(end),
+    along: alongTimes.map((t) => round(cubicAt(start, c1, c2, end, t))),
   };
 }
