@@ -202,6 +202,13 @@ describe('the CLD editor', () => {
     // The new link is what is selected: its toolbar is at hand, and the panel says it in words.
     await expect.poll(() => page.getByTestId('edge-toolbar').count()).toBe(1);
     await expect.poll(() => page.getByText('Short-term funding increases staff turnover.').count()).toBeGreaterThan(0);
+    // Escape clears what is typed, and in an empty bar puts the selection down, toolbar and all.
+    await bar.fill('half a line');
+    await bar.press('Escape');
+    expect(await bar.inputValue()).toBe('');
+    await expect.poll(() => page.getByTestId('edge-toolbar').count()).toBe(1);
+    await bar.press('Escape');
+    await expect.poll(() => page.getByTestId('edge-toolbar').count()).toBe(0);
 
     // A misspelt existing label matches; a new one is created; "-" and "delay" are understood.
     await bar.fill('staff turnovr -> - Continuity of support, delay');

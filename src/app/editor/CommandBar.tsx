@@ -35,9 +35,14 @@ export function CommandBar({ inputRef }: { inputRef: RefObject<HTMLInputElement 
           setDone(null);
         }}
         onKeyDown={(e) => {
+          // Escape first clears what is typed; in an empty bar it puts down the map's selection
+          // (and the link toolbar with it), as Escape does on the map, and leaves the bar.
           if (e.key === 'Escape') {
-            setLine('');
-            e.currentTarget.blur();
+            if (line) setLine('');
+            else {
+              editor.store.clearSelection();
+              e.currentTarget.blur();
+            }
           }
         }}
         placeholder="Type a link, e.g.  Short-term funding -> + Staff turnover   (- opposite, ? not agreed, add “delay”)"
