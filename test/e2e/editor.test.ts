@@ -221,12 +221,19 @@ describe('the CLD editor', () => {
     // What quick entry made is in view (once the view has moved to it) and on no other factor.
     const placedWell = async () => {
       const canvas = (await page.locator('.react-flow__pane').boundingBox())!;
-      const boxes = await Promise.all(['Continuity of support', 'Short-term funding', 'Staff turnover', 'Trust'].map(async (label) => (await factorNode(page, label).boundingBox())!));
-      const inView = boxes.every((b) => b.x >= canvas.x && b.y >= canvas.y && b.x + b.width <= canvas.x + canvas.width && b.y + b.height <= canvas.y + canvas.height);
-      const apart = boxes.every((b, i) => boxes.slice(i + 1).every((o) => b.x >= o.x + o.width || o.x >= b.x + b.width || b.y >= o.y + o.height || o.y >= b.y + b.height));
-      return { inView, apart };
+      const labels = ['Continuity of support', 'Short-term funding', 'Staff turnover', 'Trust'];
+      const boxes = await Promise.all(labels.map(async (label) => (await factorNode(page, label).boundingBox())!));
+      const outOfView = labels.filter((_, i) => {
+        const b = boxes[i]!;
+        return !(b.x >= canvas.x && b.y >= canvas.y && b.x + b.width <= canvas.x + canvas.width && b.y + b.height <= canvas.y + canvas.height);
+      });
+      const overlapping = labels.filter((_, i) => boxes.some((o, j) => {
+        const b = boxes[i]!;
+        return j !== i && !(b.x >= o.x + o.width || o.x >= b.x + b.width || b.y >= o.y + o.height || o.y >= b.y + b.height);
+      }));
+      return { outOfView, overlapping };
     };
-    await expect.poll(placedWell).toEqual({ inView: true, apart: true });
+    await expect.poll(placedWell).toEqual({ outOfView: [], overlapping: [] });
 
     await page.getByTestId('view-text').click();
     await expect.poll(() => textViewSentences(page)).toEqual([

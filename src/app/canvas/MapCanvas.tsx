@@ -53,6 +53,8 @@ const isValidConnection = (c: { source: string; target: string }) => c.source !=
 const FAR_ZOOM = 0.2;
 /** Screen pixels that something revealed is kept from the edge of the view. */
 const REVEAL_MARGIN = 40;
+/** How long a reveal's move of the view takes (ms). */
+const REVEAL_MS = 200;
 function markFar(container: HTMLElement | null, zoom: number): void {
   container?.classList.toggle('is-far', zoom < FAR_ZOOM);
 }
@@ -162,6 +164,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   // (Whether they are drawn is read from the store's measured sizes: React Flow's
   // useNodesInitialized re-ran over every node, and re-rendered this canvas, on each move of a drag.)
   const opening = useRef({ fitted: false, since: Date.now() });
+  /** Where a reveal is moving the view, until when. */
+  const revealing = useRef<{ view: Viewport; until: number } | null>(null);
   useEffect(() => {
     const open = opening.current;
     if (open.fitted || culling || snapshot.factors.length === 0) return;
@@ -206,7 +210,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         });
       },
       reveal: (area) => {
-        const now = flow.getViewport();
+        // While an earlier reveal is still moving the view, work from where it is heading, not from
+        // a frame of the way there: quick entry typed fast otherwise lost the line before from view,
+        // or not, depending on timing.
+        const heading = revealing.current;
+        const now = heading && performance.now() < heading.until ? heading.view : flow.getViewport();
         const view = viewRect(now, size.current);
         const margin = REVEAL_MARGIN / now.zoom;
         const clear = { x: view.x + margin, y: view.y + margin, width: view.width - 2 * margin, height: view.height - 2 * margin };
@@ -214,7 +222,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         // Keep the zoom when the area fits at it; zoom out only as far as needed.
         const next = getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
         followView(next);
-        void flow.setViewport(next, { duration: 200 });
+        revealing.current = { view: next, until: performance.now() + REVEAL_MS };
+        void flow.setViewport(next, { duration: REVEAL_MS });
       },
       fit: () => fitAll(200),
       focusElement: (id) => {
