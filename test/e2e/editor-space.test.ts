@@ -91,7 +91,8 @@ describe('sections, layout and touch', () => {
     const before = await positions();
     await page.getByTestId('auto-layout').click();
     await expect.poll(positions, { timeout: 20_000 }).not.toEqual(before);
-    await expect.poll(() => page.getByTestId('auto-layout').textContent()).toBe('Tidy layout');
+    await expect.poll(() => page.getByTestId('auto-layout').innerText()).toBe('Tidy layout');
+    expect(await page.getByTestId('auto-layout').isEnabled()).toBe(true);
     // The tidied map is fitted into view, every factor of it.
     const allInView = async () => {
       const pane = (await page.locator('.react-flow__pane').boundingBox())!;

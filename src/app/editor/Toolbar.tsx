@@ -50,7 +50,11 @@ export function Toolbar({ onFind }: { onFind: () => void }) {
       </button>
       {canEdit && (
         <button type="button" className="button" onClick={() => void editor.autoLayout()} disabled={busy} title="Arrange the factors automatically; Undo puts them back" data-testid="auto-layout">
-          {busy ? 'Tidying…' : 'Tidy layout'}
+          {/* Both words take the same room, so the buttons after it do not shift while it works. */}
+          <span className="button__stack">
+            <span className={busy ? 'is-hidden' : undefined}>Tidy layout</span>
+            <span className={busy ? undefined : 'is-hidden'}>Tidying…</span>
+          </span>
         </button>
       )}
       <button type="button" className="button" aria-pressed={snap} onClick={() => editor.ui.set({ snapToGrid: !snap })} title="Snap factors to a grid when moving them" data-testid="snap">
