@@ -6,6 +6,7 @@ import { createMap } from '../helpers/server';
 import { connectClient, waitSynced } from '../helpers/clients';
 import { addFactor as addFactorOp, addLink } from '../../src/core/model';
 import { linkGeometry, pointOnCurve } from '../../src/app/editor/edge-geometry';
+import { estimatedFactorSize } from '../../src/app/canvas/placement';
 
 const suite = useBrowserSuite();
 
@@ -87,6 +88,13 @@ describe('sections, layout and touch', () => {
     const fay = await join(map.links.facilitator, 'Fay');
     const { page } = fay;
     await expect.poll(() => page.getByTestId('factor').count(), { timeout: 20_000 }).toBe(40);
+    // New factors are placed by the size they will take: guessed from the label, never short of the
+    // drawn size (badges left out, which a new factor has not got).
+    const drawn = await page.locator('.react-flow__node-factor').evaluateAll((nodes) => nodes.map((n) => ({
+      label: n.querySelector('.factor__label')!.textContent!,
+      height: (n as HTMLElement).offsetHeight - ((n.querySelector('.factor__badges') as HTMLElement | null)?.offsetHeight ?? 0),
+    })));
+    expect(drawn.filter((d) => estimatedFactorSize(d.label).height < d.height)).toEqual([]);
     const positions = () => page.locator('.react-flow__node-factor').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-id')}:${(n as HTMLElement).style.left},${(n as HTMLElement).style.top}`).sort());
     const before = await positions();
     await page.getByTestId('auto-layout').click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NEW_FACTOR_SIZE, crosses, estimatedFactorSize, freeSpot } from '../../src/app/canvas/placement';
+import { NEW_FACTOR_SIZE, crosses, estimatedFactorSize, freeSpot, wrappedLines } from '../../src/app/canvas/placement';
 
 const box = (x: number, y: number) => ({ x, y, width: NEW_FACTOR_SIZE.width, height: NEW_FACTOR_SIZE.height });
 
@@ -37,6 +37,14 @@ describe('placing a new factor', () => {
 });
 
 describe('the size of a factor not yet drawn', () => {
+  it('wraps a label word by word, as the factor does', () => {
+    // Drawn in five lines in Chromium: Dual-diagnosis / exclusion (MH care / only after cutting / down substance / use)
+    expect(wrappedLines('Dual-diagnosis exclusion (MH care only after cutting down substance use)', 18)).toBe(5);
+    expect(wrappedLines('a'.repeat(40), 18)).toBe(3);
+    expect(wrappedLines('Trust', 18)).toBe(1);
+    expect(wrappedLines('', 18)).toBe(1);
+  });
+
   it('grows with a long label, so it is placed clear of its neighbours', () => {
     const long = estimatedFactorSize('Women-specific, gender- & culture-informed provision');
     expect(estimatedFactorSize('Trust')).toEqual(NEW_FACTOR_SIZE);

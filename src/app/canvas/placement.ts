@@ -12,14 +12,42 @@ function overlaps(a: Box, b: Box): boolean {
   return a.x < b.x + bw + GAP && b.x < a.x + aw + GAP && a.y < b.y + bh + GAP && b.y < a.y + ah + GAP;
 }
 
+/** Characters of label on one line of a factor at its widest, and the height of a line (px). */
+const CHARACTERS_PER_LINE = 18;
+const LINE_HEIGHT = 18.5;
+/** A factor's height besides its label: border, padding and the kind line (the thickest kind's). */
+const BESIDES_LABEL = 50;
+
 /**
- * The size a new factor with this label will about take: as wide as a factor gets, and a line of
- * about 18 characters per line of label. A long label placed as if it were short grew over its
- * neighbour and off the bottom of the view.
+ * The size a new factor with this label will about take: as wide as a factor gets, and as tall as
+ * its label wrapped word by word into lines of about 18 characters. Counting characters alone
+ * (18 to a line) fell short for labels of long words, which wrap early: a newcomer's factor was
+ * placed touching the one below it. Checked against the drawn size in Chromium (editor-space e2e).
  */
 export function estimatedFactorSize(label: string): { width: number; height: number } {
-  const lines = Math.max(1, Math.ceil(label.trim().length / 18));
-  return { width: NEW_FACTOR_SIZE.width, height: Math.max(NEW_FACTOR_SIZE.height, 40 + 19 * lines) };
+  const height = Math.ceil(BESIDES_LABEL + LINE_HEIGHT * wrappedLines(label, CHARACTERS_PER_LINE));
+  return { width: NEW_FACTOR_SIZE.width, height: Math.max(NEW_FACTOR_SIZE.height, height) };
+}
+
+/** How many lines a text takes wrapped at spaces into lines of `perLine` characters; a longer word breaks anywhere. */
+export function wrappedLines(text: string, perLine: number): number {
+  let lines = 1;
+  let used = 0;
+  for (const word of text.trim().split(/\s+/)) {
+    const need = used === 0 ? word.length : used + 1 + word.length;
+    if (need <= perLine) {
+      used = need;
+      continue;
+    }
+    if (used > 0) lines++;
+    let rest = word.length;
+    while (rest > perLine) {
+      lines++;
+      rest -= perLine;
+    }
+    used = rest;
+  }
+  return lines;
 }
 
 /** A straight stretch between two points: a link, as far as placing a factor beside it goes. */
