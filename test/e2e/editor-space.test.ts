@@ -113,6 +113,37 @@ describe('sections, layout and touch', () => {
     expect(fay.errors).toEqual([]);
   });
 
+  it('quick entry brings a factor it names out from under the overview map', async () => {
+    const map = await createMap(suite.server.url, { title: 'Under the overview' });
+    const sue = await join(map.links.editor, 'Sue');
+    const { page } = sue;
+    const bar = page.getByTestId('quick-entry');
+    await bar.fill('Housing -> + Wellbeing');
+    await bar.press('Enter');
+    await expect.poll(() => page.getByTestId('factor').count()).toBe(2);
+    await bar.press('Escape');
+    // Drag the empty canvas until Housing sits under the overview map in the corner.
+    const overview = (await page.locator('.overview-map canvas').boundingBox())!;
+    const housing = await boxOf(page, 'Housing');
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    const from = { x: pane.x + 30, y: pane.y + 30 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + (overview.x + overview.width / 2) - (housing.x + housing.width / 2), from.y + (overview.y + overview.height / 2) - (housing.y + housing.height / 2), { steps: 12 });
+    await page.mouse.up();
+    const underOverview = async () => {
+      const o = (await page.locator('.overview-map canvas').boundingBox())!;
+      const h = await boxOf(page, 'Housing');
+      return h.x < o.x + o.width && h.x + h.width > o.x && h.y < o.y + o.height && h.y + h.height > o.y;
+    };
+    await expect.poll(underOverview).toBe(true);
+    // Naming it in a line moves the view until it is out in the open.
+    await bar.fill('Housing -> - Rough sleeping');
+    await bar.press('Enter');
+    await expect.poll(() => page.getByTestId('factor').count()).toBe(3);
+    await expect.poll(underOverview).toBe(false);
+  });
+
   it('the overview map folds away, and stays folded on the next visit', async () => {
     const map = await createMap(suite.server.url, { template: 'women-services' });
     const fay = await join(map.links.facilitator, 'Fay');

@@ -9,7 +9,7 @@ import { useEditor } from '../editor/context';
 import { useUi, type MenuTarget, type UiState } from '../editor/ui-state';
 import { Cursors } from '../presence/Cursors';
 import FactorNodeView from './FactorNodeView';
-import { CULL_ABOVE, areaAround, boundsWithLinks, needsNewArea, nodesInArea, viewRect, type Rect } from './culling';
+import { CULL_ABOVE, areaAround, boundsWithLinks, needsNewArea, nodesInArea, overlapping, viewRect, type Rect } from './culling';
 import { contains } from './placement';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
@@ -166,6 +166,21 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const opening = useRef({ fitted: false, since: Date.now() });
   /** Where a reveal is moving the view, until when. */
   const revealing = useRef<{ view: Viewport; until: number } | null>(null);
+  /** What the overview map and the zoom buttons cover of the map, with the view at `viewport`. */
+  const coveredAt = useCallback((viewport: Viewport): Rect[] => {
+    const canvas = container.current;
+    if (!canvas) return [];
+    const origin = (canvas.querySelector('.react-flow') ?? canvas).getBoundingClientRect();
+    return [...canvas.querySelectorAll('.overview-map, .react-flow__controls')].map((element) => {
+      const r = element.getBoundingClientRect();
+      return {
+        x: (r.left - origin.left - viewport.x) / viewport.zoom,
+        y: (r.top - origin.top - viewport.y) / viewport.zoom,
+        width: r.width / viewport.zoom,
+        height: r.height / viewport.zoom,
+      };
+    });
+  }, []);
   useEffect(() => {
     const open = opening.current;
     if (open.fitted || culling || snapshot.factors.length === 0) return;
@@ -199,16 +214,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       },
       centreOn: (p) => void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: 200 }),
       visibleArea: () => viewRect(flow.getViewport(), size.current),
-      coveredAreas: () => {
-        const canvas = container.current;
-        if (!canvas) return [];
-        return [...canvas.querySelectorAll('.overview-map, .react-flow__controls')].map((element) => {
-          const r = element.getBoundingClientRect();
-          const topLeft = flow.screenToFlowPosition({ x: r.left, y: r.top });
-          const bottomRight = flow.screenToFlowPosition({ x: r.right, y: r.bottom });
-          return { x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y };
-        });
-      },
+      coveredAreas: () => coveredAt(flow.getViewport()),
       reveal: (area) => {
         // While an earlier reveal is still moving the view, work from where it is heading, not from
         // a frame of the way there: quick entry typed fast otherwise lost the line before from view,
@@ -218,7 +224,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         const view = viewRect(now, size.current);
         const margin = REVEAL_MARGIN / now.zoom;
         const clear = { x: view.x + margin, y: view.y + margin, width: view.width - 2 * margin, height: view.height - 2 * margin };
-        if (contains(clear, area)) return;
+        // In view but under the overview map or the zoom buttons is not in view.
+        if (contains(clear, area) && !coveredAt(now).some((covered) => overlapping(covered, area))) return;
         // Keep the zoom when the area fits at it; zoom out only as far as needed.
         const next = getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
         followView(next);
@@ -234,7 +241,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         });
       },
     };
-  }, [editor, flow, fitAll, followView]);
+  }, [editor, flow, fitAll, followView, coveredAt]);
 
   const shareView = useCallback((viewport: Viewport) => {
     const { width, height } = size.current;

@@ -56,9 +56,13 @@ export function nodeBox(node: CanvasNode): Rect {
   };
 }
 
+/** Whether two rectangles share any area (touching edges do not). */
+export function overlapping(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
+}
+
 function overlaps(node: CanvasNode, area: Rect): boolean {
-  const { x, y, width, height } = nodeBox(node);
-  return x < area.x + area.width && x + width > area.x && y < area.y + area.height && y + height > area.y;
+  return overlapping(nodeBox(node), area);
 }
 
 /**
