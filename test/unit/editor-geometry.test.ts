@@ -163,6 +163,11 @@ describe('automatic layout', () => {
     // Plain left-to-right layering puts the 5 causes in one column and the 7 effects in another.
     expect(new Set(plain.children!.map((c) => Math.round(c.x!))).size).toBe(2);
     expect(columns.size).toBeGreaterThanOrEqual(3);
+    // The causes stay in the first column, where a causal map is read from.
+    const firstCauses = ids.filter((id) => !links.some((l) => l.target === id));
+    expect(firstCauses).toHaveLength(5);
+    const left = Math.min(...Object.values(result.factors).map((p) => p.x));
+    expect(firstCauses.filter((id) => result.factors[id]!.x !== left)).toEqual([]);
     const xs = Object.values(result.factors).map((p) => p.x);
     const ys = Object.values(result.factors).map((p) => p.y);
     const size = { width: Math.max(...xs) - Math.min(...xs) + 200, height: Math.max(...ys) - Math.min(...ys) + 100 };

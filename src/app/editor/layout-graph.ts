@@ -35,8 +35,9 @@ type Direction = 'RIGHT' | 'DOWN';
 
 /**
  * The arrangements Tidy layout tries, in order of preference. "Narrow" asks ELK for columns of at
- * most a few factors (its MIN_WIDTH layering): five causes of seven effects then take three or four
- * columns across a wide screen instead of two tall ones with small text, the newcomers' complaint.
+ * most a few factors (its MIN_WIDTH layering): five causes of seven effects then take three
+ * columns across a wide screen instead of two tall ones with small text, the newcomers' complaint;
+ * first causes stay in the first column.
  */
 export const ARRANGEMENTS = [
   { direction: 'RIGHT', narrow: false },
@@ -48,6 +49,8 @@ const NARROW_OPTIONS: Record<string, string> = {
   'elk.layered.layering.strategy': 'MIN_WIDTH',
   'elk.layered.layering.minWidth.upperBoundOnWidth': '4',
 };
+/** Keeps a node in the first layer: the first column left to right, the top row top to bottom. */
+const FIRST_COLUMN: Record<string, string> = { 'elk.layered.layering.layerConstraint': 'FIRST' };
 const DEFAULT_ASPECT = 16 / 10;
 /** How much bigger a later arrangement must show the map before it is preferred. */
 const CLEARLY_BETTER = 1.1;
@@ -77,8 +80,16 @@ export function fittedScale(laid: { width?: number; height?: number }, aspect: n
 export function toElkGraph(input: LayoutInput, direction: Direction = 'RIGHT', narrow = false): ElkNode {
   const members = new Map<string, ElkNode[]>();
   const free: ElkNode[] = [];
+  const ids = new Set(input.factors.map((f) => f.id));
+  const links = input.links.filter((l) => ids.has(l.source) && ids.has(l.target));
+  // Short columns alone put some first causes beside effects, in the middle of the map; a
+  // newcomer looked for the causes on the left, where a causal map is read from. So in narrow
+  // layering a factor that causes and is caused by nothing stays in the first column.
+  const caused = new Set(links.filter((l) => l.source !== l.target).map((l) => l.target));
+  const causes = new Set(links.map((l) => l.source));
   for (const f of input.factors) {
     const node: ElkNode = { id: f.id, width: f.width, height: f.height };
+    if (narrow && causes.has(f.id) && !caused.has(f.id)) node.layoutOptions = FIRST_COLUMN;
     const section = sectionAt(input.sections, f.x + f.width / 2, f.y + f.height / 2);
     if (section) {
       const list = members.get(section.id) ?? [];
@@ -93,15 +104,12 @@ export function toElkGraph(input: LayoutInput, direction: Direction = 'RIGHT', n
       layoutOptions: { 'elk.padding': '[top=56,left=32,bottom=32,right=32]' },
       children: members.get(s.id)!,
     }));
-  const ids = new Set(input.factors.map((f) => f.id));
   return {
     id: 'root',
     // The aspect ratio also shapes how separate groups of factors are packed together.
     layoutOptions: { ...ROOT_OPTIONS, ...(narrow ? NARROW_OPTIONS : {}), 'elk.direction': direction, 'elk.aspectRatio': String(input.aspect ?? DEFAULT_ASPECT) },
     children: [...sectionNodes, ...free],
-    edges: input.links
-      .filter((l) => ids.has(l.source) && ids.has(l.target))
-      .map((l) => ({ id: l.id, sources: [l.source], targets: [l.target] })),
+    edges: links.map((l) => ({ id: l.id, sources: [l.source], targets: [l.target] })),
   };
 }
 
