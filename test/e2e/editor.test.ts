@@ -70,6 +70,31 @@ describe('the CLD editor', () => {
     await expect.poll(() => page.getByTestId('edge-toolbar').count()).toBe(0);
     await panBy(560);
     await expect.poll(() => page.getByTestId('edge-toolbar').count()).toBe(1);
+    // Panned so that the link's middle is by the zoom buttons in the corner: it keeps off them too,
+    // and stays beside its link (a newcomer found it under the buttons, or far from its link).
+    const line = (await page.locator('.causal-edge').first().boundingBox())!;
+    const controls = (await page.locator('.react-flow__controls').boundingBox())!;
+    // The link's middle just above the buttons: the toolbar's first place, below it, is on them.
+    const corner = { x: controls.x + controls.width / 2 + 40, y: controls.y - 30 };
+    const toCorner = { x: corner.x - (line.x + line.width / 2), y: corner.y - (line.y + line.height / 2) };
+    const panByXY = async (dx: number, dy: number) => {
+      await page.mouse.move(pane.x + 600, pane.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(pane.x + 600 + dx, pane.y + 300 + dy, { steps: 10 });
+      await page.mouse.up();
+    };
+    await panByXY(toCorner.x, toCorner.y);
+    const placed = async () => {
+      const t = await page.getByTestId('edge-toolbar').boundingBox();
+      const l = (await page.locator('.causal-edge').first().boundingBox())!;
+      if (!t) return 'no toolbar';
+      const clearOfButtons = t.x >= controls.x + controls.width || controls.x >= t.x + t.width || t.y >= controls.y + controls.height || controls.y >= t.y + t.height;
+      const gapX = Math.max(0, l.x - (t.x + t.width), t.x - (l.x + l.width));
+      const gapY = Math.max(0, l.y - (t.y + t.height), t.y - (l.y + l.height));
+      return { clearOfButtons, besideItsLink: Math.hypot(gapX, gapY) < 80 };
+    };
+    await expect.poll(placed).toEqual({ clearOfButtons: true, besideItsLink: true });
+    await panByXY(-toCorner.x, -toCorner.y);
 
     // One click on the sign changes it: + → − → ? → +.
     await page.getByTestId('edge-polarity').click();

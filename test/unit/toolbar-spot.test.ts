@@ -30,14 +30,27 @@ describe('toolbarSpot: where a selected link’s toolbar goes', () => {
   });
 
   it('moves further out when every spot beside the middle covers a factor', () => {
-    // A frame of factors close around the middle; the first ring clear of it is two steps out.
+    // A frame of factors close around the middle: every spot beside it covers one, the next ring
+    // out is clear below.
     const frame = [
       { x: 300, y: 330, width: 400, height: 60 },
-      { x: 300, y: 410, width: 400, height: 60 },
+      { x: 300, y: 410, width: 400, height: 40 },
       { x: 250, y: 330, width: 40, height: 140 },
       { x: 710, y: 330, width: 40, height: 140 },
     ];
-    expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, frame)).toEqual({ x: 400, y: 510 });
+    expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, frame)).toEqual({ x: 400, y: 460 });
+  });
+
+  it('goes no further than one ring out, covering as little as it can rather than leave its link', () => {
+    // Clear only two rings out (below, from y 510): it stays nearer and covers a sliver instead.
+    const frame = [
+      { x: 300, y: 330, width: 400, height: 60 },
+      { x: 300, y: 410, width: 400, height: 95 },
+      { x: 250, y: 330, width: 40, height: 175 },
+      { x: 710, y: 330, width: 40, height: 175 },
+    ];
+    const spot = toolbarSpot({ x: 500, y: 400 }, size, 10, view, frame)!;
+    expect(spot.y).toBeLessThan(510);
   });
 
   it('keeps off the link it edits when a spot beside it is clear of that too', () => {

@@ -43,7 +43,9 @@ export function LinkToolbar({ edge, geometry, factors }: { edge: CausalEdge; geo
   const view = viewRect({ x, y, zoom }, { width, height });
   // Nor over the link's own sign, which is clicked as often as the toolbar.
   const sign = { x: geometry.label.x - SIGN_REACH / zoom, y: geometry.label.y - SIGN_REACH / zoom, width: (2 * SIGN_REACH) / zoom, height: (2 * SIGN_REACH) / zoom };
-  const spot = toolbarSpot(geometry.middle, { width: size.width / zoom, height: size.height / zoom }, GAP / zoom, view, [sign, ...factors.values()], geometry.along);
+  // Nor over the zoom buttons or the overview map, which sit over the map in its corners.
+  const overlays = editor.viewport.coveredAreas();
+  const spot = toolbarSpot(geometry.middle, { width: size.width / zoom, height: size.height / zoom }, GAP / zoom, view, [sign, ...overlays, ...factors.values()], geometry.along);
   if (!spot) return null;
   return (
     <div

@@ -1,32 +1,34 @@
 import type { Box, Point } from '../editor/edge-geometry';
 
-/** How many steps of one toolbar height a spot may move away from the link's middle. */
-const RINGS = 4;
-/** Rings tried for a spot that also keeps off the link's own line, before one that only keeps off factors. */
-const NEAR_RINGS = 2;
+/**
+ * How many rings of spots are tried: beside the link's middle, then one toolbar height further out.
+ * No further: a newcomer hunted for a toolbar that had gone far from its link, and took it for
+ * something else.
+ */
+const RINGS = 2;
 
 /**
  * Where a link's toolbar goes, in map coordinates (its top-left corner), or null when the link's
- * middle is out of view. Spots lie on rings around the link's middle, each a toolbar height further
- * out; on each ring it tries below, above, right, left, then the four corners. Preferred in turn:
- * a near spot that covers neither a factor nor the link's own line (`line`: points along it), any
- * spot that covers no factor, else the one covering the least. A spot is pulled inside the view,
- * so the toolbar is never half off screen. Newcomers found the toolbar hiding factor names, and
- * hiding the very link and sign it edits.
+ * middle is out of view. Spots lie on rings around the link's middle; on each ring it tries below,
+ * above, right, left, then the four corners. Preferred in turn: a spot beside the middle that
+ * covers neither anything in `obstacles` (factors, the link's sign, the zoom buttons and the
+ * overview map) nor the link's own line (`line`: points along it); any spot that covers no
+ * obstacle; else the one covering the least. A spot is pulled inside the view, so the toolbar is
+ * never half off screen. Newcomers found the toolbar hiding factor names, and hiding the very
+ * link and sign it edits.
  */
-export function toolbarSpot(middle: Point, size: { width: number; height: number }, gap: number, view: Box, factors: Iterable<Box>, line: readonly Point[] = []): Point | null {
+export function toolbarSpot(middle: Point, size: { width: number; height: number }, gap: number, view: Box, obstacles: Iterable<Box>, line: readonly Point[] = []): Point | null {
   if (!inside(middle, view)) return null;
   const { width, height } = size;
   const rings = Array.from({ length: RINGS }, (_, ring) => ringSpots(middle, size, gap + ring * height).map((spot) => ({
     x: clamp(spot.x, view.x, view.x + view.width - width),
     y: clamp(spot.y, view.y, view.y + view.height - height),
   })));
-  const boxes = [...factors];
+  const boxes = [...obstacles];
   const covered = (spot: Point) => boxes.reduce((sum, box) => sum + overlap({ ...spot, width, height }, box), 0);
   const onLine = (spot: Point) => line.some((p) => inside(p, { ...spot, width, height }));
-  const near = rings.slice(0, NEAR_RINGS).flat();
   const all = rings.flat();
-  const clear = near.find((spot) => covered(spot) === 0 && !onLine(spot)) ?? all.find((spot) => covered(spot) === 0);
+  const clear = rings[0]!.find((spot) => covered(spot) === 0 && !onLine(spot)) ?? all.find((spot) => covered(spot) === 0);
   if (clear) return clear;
   let best = all[0]!;
   let bestCovered = Infinity;
