@@ -49,6 +49,17 @@ describe('the CLD editor', () => {
     await dragLink(page, 'Short-term funding', 'Staff turnover');
     await expect.poll(() => polarities(page)).toEqual(['+']);
 
+    // Selected and focused, the link keeps its polarity's colour (React Flow's grey was read as
+    // "the sign is gone"), with a halo to show it is selected.
+    await page.locator('.react-flow__edge').first().focus();
+    const colours = await page.evaluate(() => ({
+      line: getComputedStyle(document.querySelector('.causal-edge')!).stroke,
+      sign: getComputedStyle(document.querySelector('.edge-polarity')!).color,
+      halo: document.querySelectorAll('.causal-edge__halo').length,
+    }));
+    expect(colours.line).toBe(colours.sign);
+    expect(colours.halo).toBe(1);
+
     // The new link's toolbar covers neither factor nor the link's sign.
     const toolbar = (await page.getByTestId('edge-toolbar').boundingBox())!;
     for (const box of [

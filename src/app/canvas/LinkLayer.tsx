@@ -95,6 +95,7 @@ const LinkView = memo(function LinkView({ edge, geometry, canEdit, markerPrefix,
       onKeyDown={onKeyDown}
     >
       {remote && <path d={geometry.path} className="causal-edge__remote" style={{ stroke: remote }} aria-hidden="true" />}
+      {selected && <path d={geometry.path} className="causal-edge__halo" aria-hidden="true" />}
       <path
         d={geometry.path}
         className={`react-flow__edge-path causal-edge causal-edge--${kind}${selected ? ' is-selected' : ''}`}
