@@ -231,6 +231,8 @@ describe('the CLD editor', () => {
     const fay = await join(map.links.facilitator, 'Fay');
     const { page } = fay;
     const bar = page.getByTestId('quick-entry');
+    // Under the empty bar, what the signs mean (it did not fit in the placeholder).
+    expect(await page.getByTestId('quick-entry-preview').textContent()).toContain('? not agreed');
     await bar.fill('Short-term funding -> + Staff turnover');
     await expect.poll(() => page.getByTestId('quick-entry-preview').textContent()).toContain('“Short-term funding” (new) → + “Staff turnover” (new)');
     await bar.press('Enter');

@@ -7,6 +7,12 @@ import { useEditor } from './context';
  * are created, existing ones fuzzy-matched; the line below says what Enter
  * will do before it is pressed.
  */
+/**
+ * What the signs mean, under the empty bar: in the placeholder it was cut off on a laptop's screen,
+ * and a newcomer never saw it.
+ */
+const HOW = '+ more gives more, - more gives less, ? not agreed; end with “, delay” for a delay.';
+
 export function CommandBar({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
   const editor = useEditor();
   const [line, setLine] = useState('');
@@ -45,7 +51,7 @@ export function CommandBar({ inputRef }: { inputRef: RefObject<HTMLInputElement 
             }
           }
         }}
-        placeholder="Type a link, e.g.  Short-term funding -> + Staff turnover   (- opposite, ? not agreed, add “delay”)"
+        placeholder="Type a link, e.g.  Short-term funding -> + Staff turnover"
         aria-describedby={`${hintId}-status`}
         autoComplete="off"
         spellCheck={false}
@@ -53,7 +59,7 @@ export function CommandBar({ inputRef }: { inputRef: RefObject<HTMLInputElement 
       />
       <button type="submit" className="button" disabled={!preview || 'error' in preview}>Add</button>
       <p className="commandbar__status" id={`${hintId}-status`} role="status" data-testid="quick-entry-preview">
-        {preview ? ('error' in preview ? preview.error : `Enter: ${preview.text}`) : done ? `Added: ${done}` : ''}
+        {preview ? ('error' in preview ? preview.error : `Enter: ${preview.text}`) : done ? `Added: ${done}` : HOW}
       </p>
     </form>
   );
