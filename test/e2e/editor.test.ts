@@ -274,6 +274,8 @@ describe('the CLD editor', () => {
     await expect.poll(placedWell).toEqual({ outOfView: [], overlapping: [] });
 
     await page.getByTestId('view-text').click();
+    // Tools for the drawing wait, in place, while the text is shown.
+    expect(await Promise.all(['fit', 'auto-layout', 'snap', 'box-select'].map((id) => page.getByTestId(id).isDisabled()))).toEqual([true, true, true, true]);
     await expect.poll(() => textViewSentences(page)).toEqual([
       'Continuity of support affects (direction not agreed) trust.',
       'Short-term funding increases staff turnover.',
@@ -281,6 +283,7 @@ describe('the CLD editor', () => {
     ]);
     // A line it cannot read says why, in words, and changes nothing.
     await page.getByTestId('view-diagram').click();
+    expect(await page.getByTestId('fit').isEnabled()).toBe(true);
     await bar.fill(' -> + Trust');
     await expect.poll(() => page.getByTestId('quick-entry-preview').textContent()).toContain("Type a factor's name before ->");
     await bar.press('Enter');

@@ -12,6 +12,7 @@ const selectAnnouncement = (s: UiState) => s.announcement;
 const selectError = (s: UiState) => s.error;
 const selectNotice = (s: UiState) => s.notice;
 const NOTICE_MS = 5_000;
+const ONLY_IN_DIAGRAM = 'For the diagram: switch to Diagram to use it';
 
 /** The editor's toolbar: big, labelled buttons, each with a keyboard shortcut in its tooltip. */
 export function Toolbar({ onFind }: { onFind: () => void }) {
@@ -22,6 +23,9 @@ export function Toolbar({ onFind }: { onFind: () => void }) {
   const boxSelect = useUi(editor.ui, selectBox);
   const busy = useUi(editor.ui, selectBusy);
   const canEdit = editor.canEdit;
+  // Tools for the drawing wait in place while the text view is shown: hiding them moved the
+  // Diagram/Text switch from under the pointer.
+  const inText = view === 'text';
   return (
     <div className="toolbar" role="toolbar" aria-label="Map tools">
       {canEdit && (
@@ -45,11 +49,11 @@ export function Toolbar({ onFind }: { onFind: () => void }) {
       <button type="button" className="button" onClick={onFind} title="Find a factor by name or tag (Ctrl+F)" data-testid="find-button">
         <span aria-hidden="true">⌕ </span>Find
       </button>
-      <button type="button" className="button" onClick={() => editor.viewport.fit()} title="Zoom to fit the whole map (Shift+1)" data-testid="fit">
+      <button type="button" className="button" onClick={() => editor.viewport.fit()} disabled={inText} title={inText ? ONLY_IN_DIAGRAM : 'Zoom to fit the whole map (Shift+1)'} data-testid="fit">
         Fit
       </button>
       {canEdit && (
-        <button type="button" className="button" onClick={() => void editor.autoLayout()} disabled={busy} title="Arrange the factors automatically; Undo puts them back" data-testid="auto-layout">
+        <button type="button" className="button" onClick={() => void editor.autoLayout()} disabled={busy || inText} title={inText ? ONLY_IN_DIAGRAM : 'Arrange the factors automatically; Undo puts them back'} data-testid="auto-layout">
           {/* Both words take the same room, so the buttons after it do not shift while it works. */}
           <span className="button__stack">
             <span className={busy ? 'is-hidden' : undefined}>Tidy layout</span>
@@ -57,10 +61,10 @@ export function Toolbar({ onFind }: { onFind: () => void }) {
           </span>
         </button>
       )}
-      <button type="button" className="button" aria-pressed={snap} onClick={() => editor.ui.set({ snapToGrid: !snap })} title="Snap factors to a grid when moving them" data-testid="snap">
+      <button type="button" className="button" aria-pressed={snap} onClick={() => editor.ui.set({ snapToGrid: !snap })} disabled={inText} title={inText ? ONLY_IN_DIAGRAM : 'Snap factors to a grid when moving them'} data-testid="snap">
         Snap to grid
       </button>
-      <button type="button" className="button" aria-pressed={boxSelect} onClick={() => editor.ui.set({ boxSelect: !boxSelect })} title="Your next drag on the canvas draws a selection box instead of moving the view (or hold Shift while dragging)" data-testid="box-select">
+      <button type="button" className="button" aria-pressed={boxSelect} onClick={() => editor.ui.set({ boxSelect: !boxSelect })} disabled={inText} title={inText ? ONLY_IN_DIAGRAM : 'Your next drag on the canvas draws a selection box instead of moving the view (or hold Shift while dragging)'} data-testid="box-select">
         Select area
       </button>
       <span className="toolbar__gap" />
