@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBrowserSuite } from '../helpers/e2e';
-import { factorLabels, factorNode, joinAs, type Person } from '../helpers/people';
+import { dragLink, factorLabels, factorNode, joinAs, type Person } from '../helpers/people';
 import { createMap } from '../helpers/server';
 import { connectClient, waitSynced } from '../helpers/clients';
 import { addFactor as addFactorOp, addLink } from '../../src/core/model';
@@ -224,6 +224,45 @@ describe('sections, layout and touch', () => {
     expect(pat.errors).toEqual([]);
     await cdp.detach();
   });
+  it('a link drawn near the edge of the view is brought whole into view, sign and all', async () => {
+    const map = await createMap(suite.server.url, { title: 'Edge' });
+    const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });
+    try {
+      await waitSynced(seeder);
+      addFactorOp(seeder.doc, { label: 'Cause', x: 0, y: 0 });
+      addFactorOp(seeder.doc, { label: 'Effect', x: 350, y: 0 });
+      const sue = await join(map.links.editor, 'Sue');
+      const { page } = sue;
+      await expect.poll(() => page.getByTestId('factor').count(), { timeout: 10_000 }).toBe(2);
+      // Zoomed in, then panned until the two factors sit just under the top edge: a link from one
+      // to the other bulges upwards, past the edge. (Zoomed in, the pointer drawing the link stays
+      // clear of the edge, where React Flow would pan the view under it.)
+      const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+      await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+      await page.mouse.wheel(0, -500);
+      await expect.poll(async () => (await viewport(page)).zoom).toBeGreaterThan(1.9);
+      const cause = await boxOf(page, 'Cause');
+      const from = { x: pane.x + pane.width / 2, y: pane.y + pane.height - 40 };
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(from.x, from.y - (cause.y - (pane.y + 12)), { steps: 10 });
+      await page.mouse.up();
+      await expect.poll(async () => (await boxOf(page, 'Cause')).y - pane.y).toBeLessThan(20);
+      await dragLink(page, 'Cause', 'Effect');
+      await expect.poll(() => page.getByTestId('edge-polarity').count()).toBe(1);
+      expect(await page.getByTestId('factor').count()).toBe(2);
+      const signInView = async () => {
+        const sign = (await page.getByTestId('edge-polarity').boundingBox())!;
+        const line = (await page.locator('.causal-edge').boundingBox())!;
+        return sign.y >= pane.y && line.y >= pane.y && sign.y + sign.height <= pane.y + pane.height;
+      };
+      await expect.poll(signInView).toBe(true);
+      expect(sue.errors).toEqual([]);
+    } finally {
+      seeder.destroy();
+    }
+  }, 60_000);
+
   it('draws a link around a factor that stands in its way, not under it', async () => {
     const map = await createMap(suite.server.url, { title: 'In the way' });
     const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });

@@ -9,7 +9,7 @@ import { useEditor } from '../editor/context';
 import { useUi, type MenuTarget, type UiState } from '../editor/ui-state';
 import { Cursors } from '../presence/Cursors';
 import FactorNodeView from './FactorNodeView';
-import { CULL_ABOVE, areaAround, boundsWithLinks, needsNewArea, nodesInArea, overlapping, viewRect, type Rect } from './culling';
+import { CULL_ABOVE, areaAround, boundsOfBoxes, boundsWithLinks, linksReach, needsNewArea, nodesInArea, overlapping, viewRect, type Rect } from './culling';
 import { contains } from './placement';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
@@ -215,7 +215,9 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       centreOn: (p) => void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: 200 }),
       visibleArea: () => viewRect(flow.getViewport(), size.current),
       coveredAreas: () => coveredAt(flow.getViewport()),
-      reveal: (area) => {
+      reveal: (factors, links = []) => {
+        const { nodes: all, edges } = store.getSnapshot();
+        const area = links.length > 0 ? boundsOfBoxes([factors, ...linksReach(all, edges, new Set(links))]) ?? factors : factors;
         // While an earlier reveal is still moving the view, work from where it is heading, not from
         // a frame of the way there: quick entry typed fast otherwise lost the line before from view,
         // or not, depending on timing.
@@ -287,7 +289,10 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
 
   const onConnect = useCallback((connection: Connection) => {
     if (readOnly || !connection.source || !connection.target || connection.source === connection.target) return;
-    editor.connect(connection.source, connection.target);
+    const id = editor.connect(connection.source, connection.target);
+    // The new link whole in view: a link between factors side by side bulges past both, and its
+    // sign went off the top of the view.
+    if (id) editor.revealLinks([id]);
   }, [editor, readOnly]);
 
   /** A link dropped on empty canvas makes a new factor there, linked from where the drag began. */
@@ -300,9 +305,10 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     const from = state.fromNode.id;
     const id = editor.addFactor({ at, edit: false });
     if (id) {
-      editor.connect(from, id);
+      const link = editor.connect(from, id);
       editor.store.selectOnly(id);
       editor.startEditing(id);
+      if (link) editor.revealLinks([link]);
     }
   }, [editor, flow, readOnly]);
 

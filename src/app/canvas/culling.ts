@@ -104,10 +104,28 @@ const SIGN_ROOM = 16;
  */
 export function boundsWithLinks(nodes: readonly CanvasNode[], edges: readonly CausalEdge[]): Rect | null {
   const shown = nodes.filter((n) => !n.hidden);
-  const factors = new Map(shown.filter((n) => n.type === 'factor').map((n) => [n.id, nodeBox(n)]));
   const reach: Rect[] = shown.map(nodeBox);
-  for (const { middle, label } of routeLinks(edges, factors, factors.size <= CULL_ABOVE).values()) {
-    for (const p of [middle, label]) reach.push({ x: p.x - SIGN_ROOM, y: p.y - SIGN_ROOM, width: 2 * SIGN_ROOM, height: 2 * SIGN_ROOM });
-  }
+  for (const { middle, label } of drawnLinks(shown, edges).values()) reach.push(around(middle), around(label));
   return boundsOfBoxes(reach);
+}
+
+/**
+ * Where the given links are drawn, line and sign, routed among all the others as on the canvas: a
+ * new link can bulge out of view past both its factors, hiding its sign (a newcomer's first link).
+ */
+export function linksReach(nodes: readonly CanvasNode[], edges: readonly CausalEdge[], ids: ReadonlySet<string>): Rect[] {
+  const reach: Rect[] = [];
+  for (const [id, geometry] of drawnLinks(nodes.filter((n) => !n.hidden), edges)) {
+    if (ids.has(id)) reach.push(...geometry.along.map(around), around(geometry.label));
+  }
+  return reach;
+}
+
+function drawnLinks(shown: readonly CanvasNode[], edges: readonly CausalEdge[]) {
+  const factors = new Map(shown.filter((n) => n.type === 'factor').map((n) => [n.id, nodeBox(n)]));
+  return routeLinks(edges, factors, factors.size <= CULL_ABOVE);
+}
+
+function around(p: { x: number; y: number }): Rect {
+  return { x: p.x - SIGN_ROOM, y: p.y - SIGN_ROOM, width: 2 * SIGN_ROOM, height: 2 * SIGN_ROOM };
 }

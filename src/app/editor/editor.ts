@@ -31,8 +31,8 @@ export interface Viewport {
   visibleArea(): Rect;
   /** What lies over the canvas (the overview map, the zoom buttons), in map coordinates. */
   coveredAreas(): Rect[];
-  /** Moves the view, zooming out only if it must, so that the whole of `area` is in it. */
-  reveal(area: Rect): void;
+  /** Moves the view, zooming out only if it must, so that the whole of `area` is in it, and of these links' lines and signs. */
+  reveal(area: Rect, links?: readonly string[]): void;
   fit(): void;
   /** Gives keyboard focus to a factor's or link's element on the canvas, if drawn. */
   focusElement(id: string): void;
@@ -254,6 +254,16 @@ export class Editor {
     return id;
   }
 
+  /** Brings these links, their factors (and `factorIds`) into view, line and sign included. */
+  revealLinks(linkIds: readonly string[], factorIds: readonly string[] = []): void {
+    const ends = linkIds.flatMap((id) => {
+      const link = this.store.link(id);
+      return link ? [link.source, link.target] : [];
+    });
+    const area = boundsOfBoxes([...factorIds, ...ends].flatMap((id) => this.store.boxOf(id) ?? []));
+    if (area) this.viewport.reveal(area, linkIds);
+  }
+
   setPolarity(ids: readonly string[], polarity: Polarity): void {
     if (!this.mayEdit()) return;
     const links = this.unlocked(ids).filter((id) => this.store.link(id));
@@ -457,9 +467,9 @@ export class Editor {
     // mixed selection of factors and links showed a panel for changing them all at once.
     const links = made.ids.filter((id) => this.store.link(id));
     this.store.select(links.length > 0 ? links : made.ids);
-    // Every factor the line named in view, so the person sees what they made and where.
-    const area = boundsOfBoxes(made.factorIds.flatMap((id) => this.store.boxOf(id) ?? []));
-    if (area) this.viewport.reveal(area);
+    // Every factor the line named in view, and the link with its sign, so the person sees what
+    // they made and where.
+    this.revealLinks(links, made.factorIds);
     this.ui.announce(`Done: ${preview.text}`);
     return preview.text;
   }
