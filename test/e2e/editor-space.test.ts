@@ -122,6 +122,9 @@ describe('sections, layout and touch', () => {
     await bar.press('Enter');
     await expect.poll(() => page.getByTestId('factor').count()).toBe(2);
     await bar.press('Escape');
+    // The overview, asked for (with the whole map in view it is folded until then).
+    await page.getByTestId('overview-toggle').click();
+    await page.locator('.overview-map canvas').waitFor();
     // Drag the empty canvas until Housing sits under the overview map in the corner.
     const overview = (await page.locator('.overview-map canvas').boundingBox())!;
     const housing = await boxOf(page, 'Housing');
@@ -144,11 +147,20 @@ describe('sections, layout and touch', () => {
     await expect.poll(underOverview).toBe(false);
   });
 
-  it('the overview map folds away, and stays folded on the next visit', async () => {
+  it('the overview map comes when part of the map is out of view, folds away, and stays folded on the next visit', async () => {
     const map = await createMap(suite.server.url, { template: 'women-services' });
     const fay = await join(map.links.facilitator, 'Fay');
     const { page } = fay;
     const overview = page.getByRole('img', { name: 'Overview of the whole map' });
+    // The whole map is in view when it opens: an overview would only repeat it.
+    await expect.poll(() => page.getByTestId('factor').count(), { timeout: 20_000 }).toBe(40);
+    await page.waitForTimeout(500);
+    expect(await overview.count()).toBe(0);
+    expect(await page.getByTestId('overview-toggle').textContent()).toBe('Show overview');
+    // Zoomed in, part of the map is out of view, and the overview comes.
+    const canvas = (await page.locator('.react-flow__pane').boundingBox())!;
+    await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+    await page.mouse.wheel(0, -400);
     await overview.waitFor();
     // The button lies inside the overview, so it covers nothing more of the map than the overview does.
     const area = (await overview.boundingBox())!;

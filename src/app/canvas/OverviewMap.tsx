@@ -1,10 +1,11 @@
-import { Panel, useReactFlow, useStoreApi, type ReactFlowState } from '@xyflow/react';
+import { Panel, useReactFlow, useStore, useStoreApi, type ReactFlowState } from '@xyflow/react';
 import { memo, useCallback, useEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
 import { useEditor } from '../editor/context';
 import { useUi, type UiState } from '../editor/ui-state';
 import type { CanvasNode } from './flow-store';
 import { kindInfo } from './kinds';
 import { boundsOf, nodeBox, viewRect, type Rect } from './culling';
+import { contains } from './placement';
 
 const WIDTH = 200;
 const HEIGHT = 150;
@@ -38,11 +39,15 @@ function layoutOf(bounds: Rect | null, view: Rect): { scale: number; x: number; 
  * Drag on it to move the view; scroll on it to zoom.
  */
 export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonly CanvasNode[] }) {
-  // It can be folded away: over a small canvas it covered factors (a newcomer's test). Each
-  // browser remembers the choice (EditorUi).
+  // Until the person folds it away or unfolds it (each browser remembers, EditorUi), it is shown
+  // only while part of the map is out of view: over a map that is all in view it only repeated
+  // the view and covered factors (newcomers' tests).
   const { ui } = useEditor();
-  const shown = useUi(ui, selectShown);
-  const toggle = useCallback(() => ui.set({ overviewShown: !ui.get().overviewShown }), [ui]);
+  const choice = useUi(ui, selectShown);
+  const bounds = useMemo(() => boundsOf(nodes), [nodes]);
+  const beyondView = useStore(useCallback((s: ReactFlowState) => bounds !== null && !contains(viewOf(s), bounds), [bounds]));
+  const shown = choice ?? beyondView;
+  const toggle = useCallback(() => ui.set({ overviewShown: !shown }), [ui, shown]);
   return (
     <Panel position="bottom-right" className="react-flow__minimap overview-map">
       {/* Shown, the button sits in the overview's own corner: above it, it covered a factor the

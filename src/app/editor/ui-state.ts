@@ -31,8 +31,11 @@ export interface UiState {
   findOpen: boolean;
   view: 'diagram' | 'text';
   snapToGrid: boolean;
-  /** The overview map in the canvas corner is unfolded (it can be folded away). */
-  overviewShown: boolean;
+  /**
+   * The overview map in the canvas corner: unfolded, folded away, or (null, until the person
+   * chooses) shown only while part of the map is out of view.
+   */
+  overviewShown: boolean | null;
   /** Dragging on empty canvas draws a selection box instead of panning. */
   boxSelect: boolean;
   layoutBusy: boolean;
@@ -49,12 +52,13 @@ export interface UiState {
 const STORED = { snapToGrid: 'causeway.snapToGrid', overviewShown: 'causeway.overviewShown' } as const;
 type StoredChoice = keyof typeof STORED;
 
-function stored(choice: StoredChoice, otherwise: boolean): boolean {
+/** What this browser remembers of a choice, or null when it was never made. */
+function stored(choice: StoredChoice): boolean | null {
   try {
     const value = localStorage.getItem(STORED[choice]);
-    return value === null ? otherwise : value === '1';
+    return value === null ? null : value === '1';
   } catch {
-    return otherwise;
+    return null;
   }
 }
 
@@ -66,8 +70,8 @@ export class EditorUi {
     menu: null,
     findOpen: false,
     view: 'diagram',
-    snapToGrid: stored('snapToGrid', false),
-    overviewShown: stored('overviewShown', true),
+    snapToGrid: stored('snapToGrid') ?? false,
+    overviewShown: stored('overviewShown'),
     boxSelect: false,
     layoutBusy: false,
     announcement: { text: '', serial: 0 },
