@@ -162,6 +162,24 @@ describe('sections, layout and touch', () => {
     await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
     await page.mouse.wheel(0, -400);
     await overview.waitFor();
+    // A factor dragged is drawn where it went on the overview too, a moment later.
+    const picture = () => overview.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const before = await picture();
+    const inView = await page.locator('.react-flow__node-factor').evaluateAll((nodes, pane) => {
+      for (const n of nodes) {
+        const r = n.getBoundingClientRect();
+        if (r.left > pane.x + 20 && r.top > pane.y + 20 && r.right < pane.x + pane.width - 260 && r.bottom < pane.y + pane.height - 200) return { x: r.left + 20, y: r.top + r.height / 2 };
+      }
+      return null;
+    }, canvas);
+    expect(inView).not.toBeNull();
+    await page.mouse.move(inView!.x, inView!.y);
+    await page.mouse.down();
+    await page.mouse.move(inView!.x + 180, inView!.y + 120, { steps: 12 });
+    await page.mouse.up();
+    await expect.poll(picture).not.toBe(before);
+    // …and once the drag is over, the overview shows the factors as they now are.
+    await expect.poll(() => overview.getAttribute('data-current')).toBe('true');
     // The button lies inside the overview, so it covers nothing more of the map than the overview does.
     const area = (await overview.boundingBox())!;
     // …and the overview is in the canvas's bottom-right corner, taking no room from the canvas.

@@ -70,6 +70,53 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
 
 const selectShown = (s: UiState) => s.overviewShown;
 
+/**
+ * The factors' layer is drawn again at most this often while they keep changing (every pointer
+ * move of a drag): drawing a thousand factors on each frame made every fifth frame of a drag slow.
+ * Between times the overview shows them as they were a moment ago; the view box is always current.
+ */
+const FACTORS_REDRAW_MS = 200;
+
+/** The factors as drawn on the overview, kept between frames, and what they were drawn for. */
+interface FactorsLayer {
+  canvas: HTMLCanvasElement;
+  nodes: readonly CanvasNode[] | null;
+  layout: { scale: number; x: number; y: number } | null;
+  drawnAt: number;
+}
+
+function drawFactors(layer: FactorsLayer, nodes: readonly CanvasNode[], layout: { scale: number; x: number; y: number }, ratio: number): void {
+  const { canvas } = layer;
+  if (canvas.width !== WIDTH * ratio) {
+    canvas.width = WIDTH * ratio;
+    canvas.height = HEIGHT * ratio;
+  }
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  const { scale, x, y } = layout;
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  context.setTransform(ratio / scale, 0, 0, ratio / scale, (-x * ratio) / scale, (-y * ratio) / scale);
+  context.lineWidth = scale;
+  for (const node of nodes) {
+    if (node.hidden) continue;
+    const { width, height } = nodeBox(node);
+    if (node.type === 'section') {
+      context.strokeStyle = SECTION_STROKE;
+      context.strokeRect(node.position.x, node.position.y, width, height);
+    } else {
+      context.fillStyle = COLOUR[kindInfo(node.data.factor.kind).id] ?? COLOUR.factor!;
+      context.fillRect(node.position.x, node.position.y, width, height);
+    }
+  }
+  layer.nodes = nodes;
+  layer.layout = layout;
+  layer.drawnAt = performance.now();
+}
+
+const sameLayout = (a: { scale: number; x: number; y: number } | null, b: { scale: number; x: number; y: number }) =>
+  a !== null && a.scale === b.scale && a.x === b.x && a.y === b.y;
+
 const OverviewCanvas = memo(function OverviewCanvas({ nodes }: { nodes: readonly CanvasNode[] }) {
   const store = useStoreApi();
   const flow = useReactFlow();
@@ -78,6 +125,8 @@ const OverviewCanvas = memo(function OverviewCanvas({ nodes }: { nodes: readonly
   const latest = useRef({ nodes, bounds });
   latest.current = { nodes, bounds };
   const frame = useRef(0);
+  const later = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const layer = useRef<FactorsLayer | null>(null);
 
   const draw = useCallback(() => {
     frame.current = 0;
@@ -92,21 +141,28 @@ const OverviewCanvas = memo(function OverviewCanvas({ nodes }: { nodes: readonly
     const state = store.getState();
     const view = viewOf(state);
     const { nodes, bounds } = latest.current;
-    const { scale, x, y } = layoutOf(bounds, view);
-    context.setTransform(ratio / scale, 0, 0, ratio / scale, (-x * ratio) / scale, (-y * ratio) / scale);
-    context.clearRect(x, y, WIDTH * scale, HEIGHT * scale);
-    context.lineWidth = scale;
-    for (const node of nodes) {
-      if (node.hidden) continue;
-      const { width, height } = nodeBox(node);
-      if (node.type === 'section') {
-        context.strokeStyle = SECTION_STROKE;
-        context.strokeRect(node.position.x, node.position.y, width, height);
-      } else {
-        context.fillStyle = COLOUR[kindInfo(node.data.factor.kind).id] ?? COLOUR.factor!;
-        context.fillRect(node.position.x, node.position.y, width, height);
-      }
+    const layout = layoutOf(bounds, view);
+    const factors = (layer.current ??= { canvas: document.createElement('canvas'), nodes: null, layout: null, drawnAt: -Infinity });
+    // A new scale or place must be drawn at once (the old picture would be in the wrong place);
+    // moved factors can wait a moment while they keep moving.
+    if (!sameLayout(factors.layout, layout)) drawFactors(factors, nodes, layout, ratio);
+    else if (factors.nodes !== nodes) {
+      const wait = factors.drawnAt + FACTORS_REDRAW_MS - performance.now();
+      if (wait <= 0) drawFactors(factors, nodes, layout, ratio);
+      else later.current ??= setTimeout(() => {
+        later.current = null;
+        frame.current ||= requestAnimationFrame(draw);
+      }, wait);
     }
+    // Whether the factors shown are the latest, for tests and anyone inspecting the page.
+    const current = String(factors.nodes === nodes);
+    if (element.dataset.current !== current) element.dataset.current = current;
+    const { scale, x, y } = layout;
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.clearRect(0, 0, element.width, element.height);
+    context.drawImage(factors.canvas, 0, 0);
+    context.setTransform(ratio / scale, 0, 0, ratio / scale, (-x * ratio) / scale, (-y * ratio) / scale);
+    context.lineWidth = scale;
     // Shade everything but the view.
     context.beginPath();
     context.rect(x, y, WIDTH * scale, HEIGHT * scale);
@@ -131,6 +187,8 @@ const OverviewCanvas = memo(function OverviewCanvas({ nodes }: { nodes: readonly
       unsubscribe();
       cancelAnimationFrame(frame.current);
       frame.current = 0;
+      if (later.current) clearTimeout(later.current);
+      later.current = null;
     };
   }, [store, schedule]);
 
