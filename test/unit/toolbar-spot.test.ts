@@ -59,6 +59,14 @@ describe('toolbarSpot: where a selected link’s toolbar goes', () => {
     expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, [], line)).toEqual({ x: 510, y: 340 });
   });
 
+  it('goes beside another point of its line when every spot by the middle covers a factor', () => {
+    // A long link passing under a factor at its middle: beside the point 30 % along, above it and
+    // to the left, is clear of the factor and of the line.
+    const line = Array.from({ length: 21 }, (_, i) => ({ x: i * 50, y: 400 }));
+    const factor = { x: 390, y: 280, width: 230, height: 240 };
+    expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, [factor], line)).toEqual({ x: 90, y: 340 });
+  });
+
   it('covers as little as it can when every spot covers something', () => {
     // Two factors fill the view but for a strip 20 wide; a spot straddling the strip covers least.
     const everywhere = [{ x: 0, y: 0, width: 390, height: 800 }, { x: 410, y: 0, width: 590, height: 800 }];

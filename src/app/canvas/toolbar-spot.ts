@@ -7,28 +7,35 @@ import type { Box, Point } from '../editor/edge-geometry';
  */
 const RINGS = 2;
 
+/** Shares of the way along the line, besides its middle, beside which the toolbar may also go. */
+const OTHER_ANCHORS = [0.3, 0.7];
+
 /**
  * Where a link's toolbar goes, in map coordinates (its top-left corner), or null when the link's
- * middle is out of view. Spots lie on rings around the link's middle; on each ring it tries below,
- * above, right, left, then the four corners. Preferred in turn: a spot beside the middle that
- * covers neither anything in `obstacles` (factors, the link's sign, the zoom buttons and the
- * overview map) nor the link's own line (`line`: points along it); any spot that covers no
- * obstacle; else the one covering the least. A spot is pulled inside the view, so the toolbar is
- * never half off screen. Newcomers found the toolbar hiding factor names, and hiding the very
- * link and sign it edits.
+ * middle is out of view. Spots lie on rings around the link's middle, and beside two other points
+ * of its line (`line`: points along it, end to end); on each ring it tries below, above, right,
+ * left, then the four corners. Preferred in turn: a spot beside the middle, then beside the other
+ * points, that covers neither anything in `obstacles` (factors, the link's sign, the zoom buttons
+ * and the overview map) nor the link's own line; any such spot clear of obstacles, or one a ring
+ * further out from the middle; else the one covering the least. A spot is pulled inside the view,
+ * so the toolbar is never half off screen. Newcomers found the toolbar hiding factor names, and
+ * hiding the very link and sign it edits.
  */
 export function toolbarSpot(middle: Point, size: { width: number; height: number }, gap: number, view: Box, obstacles: Iterable<Box>, line: readonly Point[] = []): Point | null {
   if (!inside(middle, view)) return null;
   const { width, height } = size;
-  const rings = Array.from({ length: RINGS }, (_, ring) => ringSpots(middle, size, gap + ring * height).map((spot) => ({
+  const inView = (spot: Point) => ({
     x: clamp(spot.x, view.x, view.x + view.width - width),
     y: clamp(spot.y, view.y, view.y + view.height - height),
-  })));
+  });
+  const anchors = [middle, ...(line.length > 1 ? OTHER_ANCHORS.map((t) => line[Math.round(t * (line.length - 1))]!).filter((p) => inside(p, view)) : [])];
+  const beside = anchors.flatMap((anchor) => ringSpots(anchor, size, gap).map(inView));
+  const further = Array.from({ length: RINGS - 1 }, (_, ring) => ringSpots(middle, size, gap + (ring + 1) * height).map(inView)).flat();
   const boxes = [...obstacles];
   const covered = (spot: Point) => boxes.reduce((sum, box) => sum + overlap({ ...spot, width, height }, box), 0);
   const onLine = (spot: Point) => line.some((p) => inside(p, { ...spot, width, height }));
-  const all = rings.flat();
-  const clear = rings[0]!.find((spot) => covered(spot) === 0 && !onLine(spot)) ?? all.find((spot) => covered(spot) === 0);
+  const all = [...beside, ...further];
+  const clear = beside.find((spot) => covered(spot) === 0 && !onLine(spot)) ?? all.find((spot) => covered(spot) === 0);
   if (clear) return clear;
   let best = all[0]!;
   let bestCovered = Infinity;
