@@ -36,8 +36,8 @@ function LabelEditor({ factor }: { factor: MapNode }) {
         const typed = editor.takePendingText();
         if (typed === null) element.select();
         else {
-          element.value = typed;
-          element.setSelectionRange(typed.length, typed.length);
+          element.value = typed.text;
+          element.setSelectionRange(typed.selected ? 0 : typed.text.length, typed.text.length);
         }
       } else if (++frames < 60) handle = requestAnimationFrame(tryFocus);
     };

@@ -236,11 +236,12 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       },
       fit: () => fitAll(200),
       focusElement: (id) => {
-        // After React has drawn the new selection.
-        requestAnimationFrame(() => {
-          const selector = `.react-flow__node[data-id="${CSS.escape(id)}"], .react-flow__edge[data-id="${CSS.escape(id)}"]`;
-          document.querySelector<HTMLElement | SVGElement>(selector)?.focus({ preventScroll: true });
-        });
+        const selector = `.react-flow__node[data-id="${CSS.escape(id)}"], .react-flow__edge[data-id="${CSS.escape(id)}"]`;
+        const focus = () => document.querySelector<HTMLElement | SVGElement>(selector)?.focus({ preventScroll: true });
+        // At once when it is drawn already: a key pressed in the meantime would find nothing in
+        // focus and go nowhere. A factor or link just made is drawn a frame later.
+        if (document.querySelector(selector)) focus();
+        else requestAnimationFrame(focus);
       },
     };
   }, [editor, flow, fitAll, followView, coveredAt]);

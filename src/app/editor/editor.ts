@@ -40,6 +40,12 @@ export interface Viewport {
 
 const NO_VIEWPORT: Viewport = { centre: () => ({ x: 0, y: 0 }), centreOn: () => {}, visibleArea: () => ({ x: 0, y: 0, width: 0, height: 0 }), coveredAreas: () => [], reveal: () => {}, fit: () => {}, focusElement: () => {} };
 
+/** Text typed before a name field could take focus; `selected` when Ctrl/Cmd+A was pressed over it. */
+export interface PendingText {
+  text: string;
+  selected: boolean;
+}
+
 /**
  * Everything a person can do to the map, in one place, so that the mouse,
  * the keyboard, the context menu, the command bar and the text view all do
@@ -176,25 +182,36 @@ export class Editor {
   /** The factor this person has just added, and its undo step, so that naming it joins that step. */
   private justCreated: { id: string; step: unknown } | null = null;
 
-  /** Keys typed after "add factor" but before its name field could take focus (it appears a frame later). */
-  private pendingText: string | null = null;
+  /**
+   * Keys typed after "add factor" or Enter but before the name field could take focus (it appears
+   * a frame or more later). `selected` is a Ctrl/Cmd+A over what was typed so far.
+   */
+  private pending: PendingText | null = null;
 
-  /** Keeps a key typed while a new name field is on its way; returns whether it was kept. */
+  /** Keeps a key typed while a name field is on its way; returns whether it was kept. */
   bufferKey(event: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): boolean {
     const id = this.ui.get().editingId;
-    if (!id || event.ctrlKey || event.metaKey || event.altKey) return false;
-    if (event.key.length === 1) this.pendingText = (this.pendingText ?? '') + event.key;
-    else if (event.key === 'Backspace') this.pendingText = (this.pendingText ?? '').slice(0, -1);
-    else if (event.key === 'Enter') this.finishEditing(id, this.takePendingText() ?? this.store.factor(id)?.label ?? null);
+    if (!id || event.altKey) return false;
+    if (event.ctrlKey || event.metaKey) {
+      // Meant for the name field, not the map: Ctrl+A must not select every factor, nor Ctrl+Z
+      // undo the factor being named. The field selects its whole text when it opens anyway.
+      if (event.key.toLowerCase() === 'a' && this.pending) this.pending = { ...this.pending, selected: true };
+      return event.key.length === 1;
+    }
+    const typed = this.pending?.selected ? '' : this.pending?.text ?? '';
+    if (event.key.length === 1) this.pending = { text: typed + event.key, selected: false };
+    else if (event.key === 'Backspace') this.pending = { text: typed.slice(0, -1), selected: false };
+    else if (event.key === 'Enter') this.finishEditing(id, this.takePendingText()?.text ?? this.store.factor(id)?.label ?? null);
     else if (event.key === 'Escape') this.finishEditing(id, null);
     else return false;
     return true;
   }
 
-  takePendingText(): string | null {
-    const text = this.pendingText;
-    this.pendingText = null;
-    return text;
+  /** What was typed before the name field took focus, once; null when nothing was. */
+  takePendingText(): PendingText | null {
+    const pending = this.pending;
+    this.pending = null;
+    return pending;
   }
 
   startEditing(id: string): void {
@@ -203,7 +220,7 @@ export class Editor {
       this.ui.refuse('The facilitator has locked this factor: you can comment on it, not change it.');
       return;
     }
-    this.pendingText = null;
+    this.pending = null;
     this.ui.set({ editingId: id, editingSectionId: null });
     this.onEditing(id);
   }
@@ -225,7 +242,7 @@ export class Editor {
       } else if (!clean) this.ui.announce('A factor needs a name: the old name is kept.');
     }
     this.justCreated = null;
-    this.pendingText = null;
+    this.pending = null;
     if (refocus) this.viewport.focusElement(id);
   }
 
