@@ -103,6 +103,19 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const median = (values: readonly number[]) => percentile(values, 50);
 
+/** Times `fn`: `warmup` untimed calls, then up to `runs` timed ones (at least 5, then until `maxMs` has passed). */
+export function sample(fn: () => void, warmup: number, runs: number, maxMs: number): number[] {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  const until = performance.now() + maxMs;
+  while (times.length < runs && (times.length < 5 || performance.now() < until)) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
 export function fmt(value: number, digits?: number): string {
   if (!Number.isFinite(value)) return '—';
   const d = digits ?? (Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);

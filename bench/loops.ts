@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { enumerateLoops, findLoops, type LoopGraph, type LoopGraphEdge } from '../src/core/analysis/loops';
 import { readMap } from '../src/core/model';
 import { seedTemplate } from '../server/templates';
-import { fmt, median, percentile, rng, yesNo, type BenchContext, type BenchOutcome, type Benchmark, type Row } from './lib';
+import { fmt, median, percentile, rng, sample, yesNo, type BenchContext, type BenchOutcome, type Benchmark, type Row } from './lib';
 
 const EXAMPLE_BUDGET_MS = 10;
 const FIRST_1000_BUDGET_MS = 200;
@@ -61,18 +60,6 @@ function randomSparse(n: number, perFactor: number): LoopGraph {
 }
 
 /** Runs `fn` `warmup` times unmeasured, then until `runs` samples or `maxMs` have passed (at least 5). */
-function sample(fn: () => void, warmup: number, runs: number, maxMs: number): number[] {
-  for (let i = 0; i < warmup; i++) fn();
-  const times: number[] = [];
-  const until = performance.now() + maxMs;
-  while (times.length < runs && (times.length < 5 || performance.now() < until)) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return times;
-}
-
 /** Pulls the first `count` loops from the streaming generator, then stops it (what the worker does for a first screenful). */
 function firstLoops(graph: LoopGraph, count: number): number {
   const iterator = enumerateLoops(graph, { maxLoops: count, maxMillis: 10_000 });

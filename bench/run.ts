@@ -15,10 +15,11 @@ import { canvas } from './canvas';
 import { Cleanup, ROOT, fmt, fsyncMillis, machine, markdownTable, withTimeout, type Benchmark, type Row } from './lib';
 import { loops } from './loops';
 import { memory } from './memory';
+import { routes } from './routes';
 import { syncInProcess, syncReference, syncSpawned } from './sync';
 
 // sync-reference right after sync (whose last run is its 50-client run), so the two are compared under the same conditions.
-const BENCHMARKS: Benchmark[] = [loops, bundle, syncSpawned, syncReference, syncInProcess, memory, canvas];
+const BENCHMARKS: Benchmark[] = [loops, routes, bundle, syncSpawned, syncReference, syncInProcess, memory, canvas];
 
 async function main(): Promise<number> {
   // Every stock WebsocketProvider adds a process 'exit' listener; hundreds of clients are intended here.

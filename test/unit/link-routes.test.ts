@@ -38,6 +38,19 @@ describe('routing links around factors and signs', () => {
     expect(routes.get('ba')!.middle.y).toBeGreaterThan(middleLine);
   });
 
+  it('leans an arc towards one end to get round a factor nearer the other, when bending more or less would not', () => {
+    // A→B must bend up (B→A takes the lower side): every plain arc up meets c, over the left half.
+    const boxes = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(250, -60, 160, 60)]]);
+    const routes = routeLinks([link('ab', 'a', 'b'), link('ba', 'b', 'a')], boxes, true);
+    const ab = routes.get('ab')!;
+    expect(passesUnder(ab, boxes.get('c')!)).toBe(false);
+    expect(ab.middle.y).toBeLessThan(40);
+    expect(routes.get('ba')!.middle.y).toBeGreaterThan(40);
+    // Its peak is over the right half, away from c.
+    const peak = along(ab).reduce((top, p) => (p.y < top.y ? p : top));
+    expect(peak.x).toBeGreaterThan(500);
+  });
+
   it('moves a sign off a factor in its way, and off another link’s sign', () => {
     const a = box(0, 0);
     const b = box(600, 0);
@@ -85,6 +98,19 @@ describe('routing links around factors and signs', () => {
     expect(passesUnder(after.get('ab')!, moved.get('c')!)).toBe(false);
     // A link drawn as before is the same object, so its view is not drawn again.
     expect(router.route(links, moved, { avoid: true }).get('cd')).toBe(after.get('cd'));
+  });
+
+  it('does not route again when only the selection changed, and does when a factor moved or a link turned', () => {
+    const router = new LinkRouter();
+    const boxes = new Map([['a', box(0, 0)], ['b', box(800, 0)], ['c', box(400, -60, 160, 60)]]);
+    const first = router.route([link('ab', 'a', 'b')], boxes, { avoid: true });
+    // New arrays and new box objects with the same values (a click selects something).
+    const reselected = router.route([{ ...link('ab', 'a', 'b'), selected: true } as RoutableLink], new Map([...boxes].map(([id, b]) => [id, { ...b }])), { avoid: true });
+    expect(reselected).toBe(first);
+    const nudged = router.route([link('ab', 'a', 'b')], new Map(boxes).set('c', box(400, -50, 160, 60)), { avoid: true });
+    expect(nudged).not.toBe(first);
+    const turned = router.route([link('ab', 'b', 'a')], new Map(boxes).set('c', box(400, -50, 160, 60)), { avoid: true });
+    expect(turned.get('ab')!.end.x).toBeLessThan(300);
   });
 
   it('on a large map draws each link its plain way, again only when one of its factors changed', () => {

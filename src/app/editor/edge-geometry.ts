@@ -91,13 +91,18 @@ export interface LinkOptions {
   blocked?: (p: Point) => boolean;
   /** How far the link bulges to the left of its travel, when not bendFor's (negative: to the right). */
   bend?: number;
+  /** How far the bulge's peak moves towards the effect, as a share of the distance (negative: towards the cause). */
+  skew?: number;
 }
 
 /** A link's curve, a quadratic from `start` to `end`: where it leaves its cause and meets its effect. */
 export interface Curve { start: Point; control: Point; end: Point; normal: Point }
 
-/** The curve from box to box bulging `bend` to the left of travel (null for a box to itself). */
-export function curveBetween(source: Box, target: Box, bend: number): Curve | null {
+/**
+ * The curve from box to box bulging `bend` to the left of travel (null for a box to itself), its
+ * peak moved `skew` of the way towards the target: a lopsided arc gets round a factor near one end.
+ */
+export function curveBetween(source: Box, target: Box, bend: number, skew = 0): Curve | null {
   const s = centre(source);
   const t = centre(target);
   const dx = t.x - s.x;
@@ -107,7 +112,7 @@ export function curveBetween(source: Box, target: Box, bend: number): Curve | nu
   // The unit normal to the left of travel (screen coordinates, y down); opposite links get opposite normals.
   const normal = { x: dy / distance, y: -dx / distance };
   // Control point of a quadratic: twice the wanted bulge, since the curve reaches half-way to it.
-  const control = { x: (s.x + t.x) / 2 + normal.x * bend * 2, y: (s.y + t.y) / 2 + normal.y * bend * 2 };
+  const control = { x: (s.x + t.x) / 2 + dx * skew + normal.x * bend * 2, y: (s.y + t.y) / 2 + dy * skew + normal.y * bend * 2 };
   return { start: boxExit(source, control, 0), control, end: boxExit(target, control, END_GAP), normal };
 }
 
@@ -123,8 +128,8 @@ export function centreDistance(source: Box, target: Box): number {
   return Math.hypot(t.x - s.x, t.y - s.y);
 }
 
-export function linkGeometry(source: Box, target: Box, lane = 0, { blocked, bend }: LinkOptions = {}): LinkGeometry {
-  const curve = curveBetween(source, target, bend ?? bendFor(centreDistance(source, target), lane));
+export function linkGeometry(source: Box, target: Box, lane = 0, { blocked, bend, skew }: LinkOptions = {}): LinkGeometry {
+  const curve = curveBetween(source, target, bend ?? bendFor(centreDistance(source, target), lane), skew);
   if (!curve) return selfLoopGeometry(source, lane);
   const { start, control, end, normal } = curve;
   const middle = quadAt(start, control, end, 0.5);
