@@ -172,7 +172,7 @@ export class LinkRouter {
     // Selecting a factor or a link hands over new arrays with nothing that decides a route changed:
     // routing a few hundred factors again on every click would cost tens of milliseconds.
     const dragging = dragged !== undefined && dragged.size > 0;
-    const input: RouteInput = { links: all.map((link) => `${link.id} ${link.source} ${link.target} ${link.data!.lane}`), boxes: new Map(boxes), avoid, dragging };
+    const input: RouteInput = { links: all, boxes, avoid, dragging };
     if (!dragging && this.input && sameInput(this.input, input)) return this.routes;
     this.input = input;
     const previous = this.routes;
@@ -213,12 +213,22 @@ export class LinkRouter {
   }
 }
 
-/** What decides the routes: the links, every factor's box, whether to avoid factors, whether a drag is on. */
-interface RouteInput { links: string[]; boxes: Map<string, Box>; avoid: boolean; dragging: boolean }
+/**
+ * What decides the routes: the links, every factor's box, whether to avoid factors, whether a drag
+ * is on. Kept by reference: callers hand over a new map of boxes rather than change one.
+ */
+interface RouteInput { links: readonly RoutableLink[]; boxes: ReadonlyMap<string, Box>; avoid: boolean; dragging: boolean }
 
 function sameInput(a: RouteInput, b: RouteInput): boolean {
   if (a.avoid !== b.avoid || a.dragging !== b.dragging || a.links.length !== b.links.length || a.boxes.size !== b.boxes.size) return false;
-  if (a.links.some((link, i) => link !== b.links[i])) return false;
+  if (a.links !== b.links) {
+    for (let i = 0; i < a.links.length; i++) {
+      const x = a.links[i]!;
+      const y = b.links[i]!;
+      if (x.id !== y.id || x.source !== y.source || x.target !== y.target || x.data!.lane !== y.data!.lane) return false;
+    }
+  }
+  if (a.boxes === b.boxes) return true;
   for (const [id, box] of a.boxes) {
     const other = b.boxes.get(id);
     if (!other || (other !== box && (other.x !== box.x || other.y !== box.y || other.width !== box.width || other.height !== box.height))) return false;
