@@ -51,6 +51,19 @@ describe('routing links around factors and signs', () => {
     expect(peak.x).toBeGreaterThan(500);
   });
 
+  it('keeps apart the arrowheads of links that would meet one factor at one point', () => {
+    // From the example map: one cause close by on the left, one far off up the map.
+    const boxes = new Map([['near', box(960, 349, 200, 124)], ['far', box(0, 0, 200, 106)], ['t', box(1280, 340, 200, 143)]]);
+    const ends = (routes: ReadonlyMap<string, LinkGeometry>) => [routes.get('near-t')!.end, routes.get('far-t')!.end];
+    const plain = [linkGeometry(boxes.get('near')!, boxes.get('t')!), linkGeometry(boxes.get('far')!, boxes.get('t')!)].map((g) => g.end);
+    const apart = (p: Point[]) => Math.hypot(p[0]!.x - p[1]!.x, p[0]!.y - p[1]!.y);
+    expect(apart(plain)).toBeLessThan(8);
+    const routed = ends(routeLinks([link('near-t', 'near', 't'), link('far-t', 'far', 't')], boxes, true));
+    expect(apart(routed)).toBeGreaterThanOrEqual(16);
+    // Both still end at the effect's border.
+    for (const end of routed) expect(within(end, boxes.get('t')!, 6) && !within(end, boxes.get('t')!, -2)).toBe(true);
+  });
+
   it('moves a sign off a factor in its way, and off another link’s sign', () => {
     const a = box(0, 0);
     const b = box(600, 0);

@@ -121,6 +121,41 @@ class Obstacles {
   }
 }
 
+/** Arrowheads closer than this on one factor read as one (the arrowhead is about 10 across). */
+const ARROWHEAD_GAP = 16;
+/** Sideways moves tried for an arrowhead that would meet another, in turn. */
+const END_SHIFTS = [0, 18, -18, 36, -36, 54, -54];
+
+/** Where links already end on each factor, so that the next to arrive there ends apart from them. */
+class Arrowheads {
+  private readonly ends = new Map<string, Point[]>();
+
+  place(factor: string, end: Point): void {
+    const list = this.ends.get(factor);
+    if (list) list.push(end);
+    else this.ends.set(factor, [end]);
+  }
+
+  /** The least sideways move that keeps this link's arrowhead apart from those already on its effect. */
+  freeShift(factor: string, from: Box, to: Box, { bend, skew }: Shape): number {
+    const taken = this.ends.get(factor);
+    if (!taken) return 0;
+    let best = 0;
+    let widest = -1;
+    for (const shift of END_SHIFTS) {
+      const curve = curveBetween(from, to, bend, skew, shift);
+      if (!curve) return 0;
+      const gap = Math.min(...taken.map((p) => Math.hypot(p.x - curve.end.x, p.y - curve.end.y)));
+      if (gap >= ARROWHEAD_GAP) return shift;
+      if (gap > widest) {
+        best = shift;
+        widest = gap;
+      }
+    }
+    return best;
+  }
+}
+
 /** A link's fellows between the same two factors, which decide whether it may change its bend. */
 interface Pairing { alone: boolean; rerouted: boolean }
 
@@ -178,6 +213,7 @@ export class LinkRouter {
     const previous = this.routes;
     const next = new Map<string, LinkGeometry>();
     const obstacles = avoid ? new Obstacles(boxes.values()) : null;
+    const arrowheads = avoid ? new Arrowheads() : null;
     const toRoute: RoutableLink[] = [];
     const ends = new Map<string, { from: Box; to: Box; lane: number }>();
     for (const link of all) {
@@ -193,15 +229,18 @@ export class LinkRouter {
       if (kept) {
         next.set(link.id, kept);
         obstacles?.placeSign(kept.label);
+        arrowheads?.place(link.target, kept.end);
       } else toRoute.push(link);
     }
     for (const link of toRoute) {
       const { from, to, lane } = ends.get(link.id)!;
       let drawn: LinkGeometry;
-      if (obstacles) {
-        const shape = pairing.get(link.id)!.rerouted ? leastCrossedShape(from, to, pairing.get(link.id)!.alone, obstacles) : undefined;
-        drawn = linkGeometry(from, to, lane, { blocked: obstacles.signBlocked, ...shape });
+      if (obstacles && arrowheads) {
+        const shape = pairing.get(link.id)!.rerouted ? leastCrossedShape(from, to, pairing.get(link.id)!.alone, obstacles) : { bend: bendFor(centreDistance(from, to), lane), skew: 0 };
+        const endShift = link.source === link.target ? 0 : arrowheads.freeShift(link.target, from, to, shape);
+        drawn = linkGeometry(from, to, lane, { blocked: obstacles.signBlocked, ...shape, endShift });
         obstacles.placeSign(drawn.label);
+        arrowheads.place(link.target, drawn.end);
       } else drawn = linkGeometry(from, to, lane);
       const before = previous.get(link.id);
       next.set(link.id, before && sameDrawing(before, drawn) ? before : drawn);

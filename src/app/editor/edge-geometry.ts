@@ -34,16 +34,15 @@ function centre(box: Box): Point {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-/** Where a ray from the centre of `box` towards `towards` leaves the box (grown by `gap`). */
-export function boxExit(box: Box, towards: Point, gap = 0): Point {
-  const c = centre(box);
-  const dx = towards.x - c.x;
-  const dy = towards.y - c.y;
-  if (dx === 0 && dy === 0) return c;
-  const hw = box.width / 2 + gap;
-  const hh = box.height / 2 + gap;
-  const scale = Math.min(dx === 0 ? Infinity : hw / Math.abs(dx), dy === 0 ? Infinity : hh / Math.abs(dy));
-  return { x: c.x + dx * scale, y: c.y + dy * scale };
+/** Where a ray from `from` (the centre of `box` unless given; inside it) towards `towards` leaves the box (grown by `gap`). */
+export function boxExit(box: Box, towards: Point, gap = 0, from: Point = centre(box)): Point {
+  const dx = towards.x - from.x;
+  const dy = towards.y - from.y;
+  if (dx === 0 && dy === 0) return from;
+  const toX = dx > 0 ? (box.x + box.width + gap - from.x) / dx : dx < 0 ? (box.x - gap - from.x) / dx : Infinity;
+  const toY = dy > 0 ? (box.y + box.height + gap - from.y) / dy : dy < 0 ? (box.y - gap - from.y) / dy : Infinity;
+  const scale = Math.min(toX, toY);
+  return { x: from.x + dx * scale, y: from.y + dy * scale };
 }
 
 function quadAt(p0: Point, c: Point, p1: Point, t: number): Point {
@@ -93,6 +92,11 @@ export interface LinkOptions {
   bend?: number;
   /** How far the bulge's peak moves towards the effect, as a share of the distance (negative: towards the cause). */
   skew?: number;
+  /**
+   * How far the arrowhead moves sideways along the effect's border, to the left of travel (map
+   * units): several links arriving from one side otherwise met in one arrowhead.
+   */
+  endShift?: number;
 }
 
 /** A link's curve, a quadratic from `start` to `end`: where it leaves its cause and meets its effect. */
@@ -102,7 +106,7 @@ export interface Curve { start: Point; control: Point; end: Point; normal: Point
  * The curve from box to box bulging `bend` to the left of travel (null for a box to itself), its
  * peak moved `skew` of the way towards the target: a lopsided arc gets round a factor near one end.
  */
-export function curveBetween(source: Box, target: Box, bend: number, skew = 0): Curve | null {
+export function curveBetween(source: Box, target: Box, bend: number, skew = 0, endShift = 0): Curve | null {
   const s = centre(source);
   const t = centre(target);
   const dx = t.x - s.x;
@@ -113,7 +117,28 @@ export function curveBetween(source: Box, target: Box, bend: number, skew = 0): 
   const normal = { x: dy / distance, y: -dx / distance };
   // Control point of a quadratic: twice the wanted bulge, since the curve reaches half-way to it.
   const control = { x: (s.x + t.x) / 2 + dx * skew + normal.x * bend * 2, y: (s.y + t.y) / 2 + dy * skew + normal.y * bend * 2 };
-  return { start: boxExit(source, control, 0), control, end: boxExit(target, control, END_GAP), normal };
+  return { start: boxExit(source, control, 0), control, end: boxExit(target, control, END_GAP, shiftedCentre(target, control, endShift)), normal };
+}
+
+/**
+ * The box's centre moved `shift` across the line from `towards` to it (to the left of travel),
+ * no further than keeps it a few units inside the box: the ray from there meets the border beside
+ * where the ray from the centre would.
+ */
+function shiftedCentre(box: Box, towards: Point, shift: number): Point {
+  const c = centre(box);
+  if (shift === 0) return c;
+  const dx = c.x - towards.x;
+  const dy = c.y - towards.y;
+  const length = Math.hypot(dx, dy);
+  if (length < 1) return c;
+  const across = { x: dy / length, y: -dx / length };
+  const room = Math.min(
+    across.x === 0 ? Infinity : (box.width / 2 - 4) / Math.abs(across.x),
+    across.y === 0 ? Infinity : (box.height / 2 - 4) / Math.abs(across.y),
+  );
+  const by = Math.max(-room, Math.min(room, shift));
+  return { x: c.x + across.x * by, y: c.y + across.y * by };
 }
 
 /** The point `t` of the way along a curve (0 its start, 1 its end). */
@@ -128,8 +153,8 @@ export function centreDistance(source: Box, target: Box): number {
   return Math.hypot(t.x - s.x, t.y - s.y);
 }
 
-export function linkGeometry(source: Box, target: Box, lane = 0, { blocked, bend, skew }: LinkOptions = {}): LinkGeometry {
-  const curve = curveBetween(source, target, bend ?? bendFor(centreDistance(source, target), lane), skew);
+export function linkGeometry(source: Box, target: Box, lane = 0, { blocked, bend, skew, endShift }: LinkOptions = {}): LinkGeometry {
+  const curve = curveBetween(source, target, bend ?? bendFor(centreDistance(source, target), lane), skew, endShift);
   if (!curve) return selfLoopGeometry(source, lane);
   const { start, control, end, normal } = curve;
   const middle = quadAt(start, control, end, 0.5);
