@@ -191,6 +191,13 @@ describe('sections, layout and touch', () => {
     expect(button.y).toBeGreaterThanOrEqual(area.y);
     expect(button.x + button.width).toBeLessThanOrEqual(area.x + area.width);
     expect(button.y + button.height).toBeLessThanOrEqual(area.y + area.height);
+    // With the whole map back in view, it stays where it is: coming and going with the view, it
+    // covered one factor after another. (It stays once part of the map has been out of view for a
+    // second: a map opening is, until it is fitted.)
+    await page.waitForTimeout(1_100);
+    await page.getByTestId('fit').click();
+    await page.waitForTimeout(600);
+    expect(await overview.count()).toBe(1);
     await page.getByRole('button', { name: 'Hide overview' }).click();
     await expect.poll(() => overview.count()).toBe(0);
     expect(await page.getByTestId('overview-toggle').textContent()).toBe('Show overview');
@@ -244,11 +251,18 @@ describe('sections, layout and touch', () => {
 
     // One finger drags the canvas.
     const panBefore = await viewport(page);
-    // Empty canvas near the top (the zoom buttons sit bottom-left).
-    const start = { x: pane.x + pane.width / 2 - 100, y: pane.y + 30 };
-    expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.classList.contains('react-flow__pane'), start)).toBe(true);
-    await touch('touchStart', [start]);
-    for (let i = 1; i <= 8; i++) await touch('touchMove', [{ x: start.x + i * 12, y: start.y - i * 6 }]);
+    // Empty canvas in the upper half, clear of the factors (the zoom buttons sit bottom-left).
+    const start = await page.evaluate((p) => {
+      for (let y = p.y + 30; y < p.y + p.height / 2; y += 20) {
+        for (let x = p.x + 80; x < p.x + p.width - 200; x += 20) {
+          if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+        }
+      }
+      return null;
+    }, pane);
+    expect(start).not.toBeNull();
+    await touch('touchStart', [start!]);
+    for (let i = 1; i <= 8; i++) await touch('touchMove', [{ x: start!.x + i * 12, y: start!.y - i * 6 }]);
     await touch('touchEnd', []);
     await expect.poll(async () => (await viewport(page)).x).toBeGreaterThan(panBefore.x + 50);
     expect(pat.errors).toEqual([]);
@@ -260,7 +274,8 @@ describe('sections, layout and touch', () => {
     try {
       await waitSynced(seeder);
       addFactorOp(seeder.doc, { label: 'Cause', x: 0, y: 0 });
-      addFactorOp(seeder.doc, { label: 'Effect', x: 350, y: 0 });
+      // Close enough that the link fits across the view at the zoom below.
+      addFactorOp(seeder.doc, { label: 'Effect', x: 220, y: 0 });
       const sue = await join(map.links.editor, 'Sue');
       const { page } = sue;
       await expect.poll(() => page.getByTestId('factor').count(), { timeout: 10_000 }).toBe(2);
@@ -287,6 +302,14 @@ describe('sections, layout and touch', () => {
         return sign.y >= pane.y && line.y >= pane.y && sign.y + sign.height <= pane.y + pane.height;
       };
       await expect.poll(signInView).toBe(true);
+      // Only as far as needed: the line's top comes just inside the edge, the zoom stays, and the
+      // factors stay near the top rather than leap to the middle (a newcomer lost them so).
+      const zoom = (await viewport(page)).zoom;
+      await page.waitForTimeout(400);
+      const line = (await page.locator('.causal-edge').boundingBox())!;
+      expect(line.y - pane.y).toBeLessThan(80);
+      expect((await boxOf(page, 'Cause')).y - pane.y).toBeLessThan(pane.height / 3);
+      expect((await viewport(page)).zoom).toBeCloseTo(zoom, 5);
       expect(sue.errors).toEqual([]);
     } finally {
       seeder.destroy();

@@ -9,12 +9,12 @@ import { useEditor } from '../editor/context';
 import { useUi, type MenuTarget, type UiState } from '../editor/ui-state';
 import { Cursors } from '../presence/Cursors';
 import FactorNodeView from './FactorNodeView';
-import { CULL_ABOVE, areaAround, boundsOfBoxes, boundsWithLinks, linksReach, needsNewArea, nodesInArea, overlapping, viewRect, type Rect } from './culling';
-import { contains } from './placement';
+import { CULL_ABOVE, areaAround, boundsOfBoxes, boundsWithLinks, linksReach, needsNewArea, nodesInArea, viewRect, type Rect } from './culling';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
 import { LinkLayer } from './LinkLayer';
 import { OverviewMap } from './OverviewMap';
+import { panToShow } from './reveal-view';
 import SectionNodeView from './SectionNodeView';
 import './canvas-gesture.css';
 
@@ -166,21 +166,23 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const opening = useRef({ fitted: false, since: Date.now() });
   /** Where a reveal is moving the view, until when. */
   const revealing = useRef<{ view: Viewport; until: number } | null>(null);
-  /** What the overview map and the zoom buttons cover of the map, with the view at `viewport`. */
-  const coveredAt = useCallback((viewport: Viewport): Rect[] => {
+  /** What the overview map and the zoom buttons cover of the canvas, in its pixels. */
+  const coveredPixels = useCallback((): Rect[] => {
     const canvas = container.current;
     if (!canvas) return [];
     const origin = (canvas.querySelector('.react-flow') ?? canvas).getBoundingClientRect();
     return [...canvas.querySelectorAll('.overview-map, .react-flow__controls')].map((element) => {
       const r = element.getBoundingClientRect();
-      return {
-        x: (r.left - origin.left - viewport.x) / viewport.zoom,
-        y: (r.top - origin.top - viewport.y) / viewport.zoom,
-        width: r.width / viewport.zoom,
-        height: r.height / viewport.zoom,
-      };
+      return { x: r.left - origin.left, y: r.top - origin.top, width: r.width, height: r.height };
     });
   }, []);
+  /** What they cover of the map, with the view at `viewport`. */
+  const coveredAt = useCallback((viewport: Viewport): Rect[] => coveredPixels().map((r) => ({
+    x: (r.x - viewport.x) / viewport.zoom,
+    y: (r.y - viewport.y) / viewport.zoom,
+    width: r.width / viewport.zoom,
+    height: r.height / viewport.zoom,
+  })), [coveredPixels]);
   useEffect(() => {
     const open = opening.current;
     if (open.fitted || culling || snapshot.factors.length === 0) return;
@@ -223,13 +225,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         // or not, depending on timing.
         const heading = revealing.current;
         const now = heading && performance.now() < heading.until ? heading.view : flow.getViewport();
-        const view = viewRect(now, size.current);
-        const margin = REVEAL_MARGIN / now.zoom;
-        const clear = { x: view.x + margin, y: view.y + margin, width: view.width - 2 * margin, height: view.height - 2 * margin };
-        // In view but under the overview map or the zoom buttons is not in view.
-        if (contains(clear, area) && !coveredAt(now).some((covered) => overlapping(covered, area))) return;
-        // Keep the zoom when the area fits at it; zoom out only as far as needed.
-        const next = getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
+        // Only as far as needed, at the same zoom; when it cannot fit at that zoom, zoom out as
+        // far as needed and centre it. In view but under the overview or the zoom buttons is not in view.
+        const nearest = panToShow(now, size.current, area, REVEAL_MARGIN, coveredPixels());
+        if (nearest && nearest.x === now.x && nearest.y === now.y) return;
+        const next = nearest ?? getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
         followView(next);
         revealing.current = { view: next, until: performance.now() + REVEAL_MS };
         void flow.setViewport(next, { duration: REVEAL_MS });
@@ -244,7 +244,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         else requestAnimationFrame(focus);
       },
     };
-  }, [editor, flow, fitAll, followView, coveredAt]);
+  }, [editor, flow, fitAll, followView, coveredAt, coveredPixels]);
 
   const shareView = useCallback((viewport: Viewport) => {
     const { width, height } = size.current;

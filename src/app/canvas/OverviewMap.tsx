@@ -1,5 +1,5 @@
 import { Panel, useReactFlow, useStore, useStoreApi, type ReactFlowState } from '@xyflow/react';
-import { memo, useCallback, useEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
 import { useEditor } from '../editor/context';
 import { useUi, type UiState } from '../editor/ui-state';
 import type { CanvasNode } from './flow-store';
@@ -39,14 +39,22 @@ function layoutOf(bounds: Rect | null, view: Rect): { scale: number; x: number; 
  * Drag on it to move the view; scroll on it to zoom.
  */
 export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonly CanvasNode[] }) {
-  // Until the person folds it away or unfolds it (each browser remembers, EditorUi), it is shown
-  // only while part of the map is out of view: over a map that is all in view it only repeated
-  // the view and covered factors (newcomers' tests).
+  // Until the person folds it away or unfolds it (each browser remembers, EditorUi), it appears
+  // once part of the map is out of view: over a map that is all in view it only repeated the view
+  // and covered factors (newcomers' tests). Once there it stays: coming and going with each move of
+  // the view, it covered one factor and then another (the sixth round).
   const { ui } = useEditor();
   const choice = useUi(ui, selectShown);
   const bounds = useMemo(() => boundsOf(nodes), [nodes]);
   const beyondView = useStore(useCallback((s: ReactFlowState) => bounds !== null && !contains(viewOf(s), bounds), [bounds]));
-  const shown = choice ?? beyondView;
+  // Only a view that stays so for a moment counts: a map opening is out of view until it is fitted.
+  const [stays, setStays] = useState(false);
+  useEffect(() => {
+    if (!beyondView || stays) return;
+    const timer = setTimeout(() => setStays(true), STAY_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [beyondView, stays]);
+  const shown = choice ?? (beyondView || stays);
   const toggle = useCallback(() => ui.set({ overviewShown: !shown }), [ui, shown]);
   return (
     <Panel position="bottom-right" className="react-flow__minimap overview-map">
@@ -69,6 +77,9 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
 });
 
 const selectShown = (s: UiState) => s.overviewShown;
+
+/** How long part of the map must stay out of view before the overview stays for good. */
+const STAY_AFTER_MS = 1_000;
 
 /**
  * The factors' layer is drawn again at most this often while they keep changing (every pointer

@@ -1,0 +1,50 @@
+import { overlapping, type Rect, type ViewportLike } from './culling';
+
+/**
+ * The least move of the view that brings `area` (map units) into sight, keeping the zoom, in the
+ * way a browser scrolls a field into view: only as far as needed, never re-centring. A newcomer
+ * drew a link whose arc rose above the top of the view, and the view centred it: every factor
+ * leapt from where they had put it. Sight is the canvas less `margin` pixels at each edge, and
+ * less the overlays (`covered`, in canvas pixels: the overview map, the zoom buttons), which the
+ * area is moved out from under, by the shorter way that keeps it in sight.
+ *
+ * Returns the viewport unchanged when the area is already in sight, and null when it cannot be
+ * brought into sight at this zoom (the caller then zooms out to fit it).
+ */
+export function panToShow(view: ViewportLike, canvas: { width: number; height: number }, area: Rect, margin: number, covered: readonly Rect[] = []): ViewportLike | null {
+  const { zoom } = view;
+  const width = area.width * zoom;
+  const height = area.height * zoom;
+  if (width > canvas.width - 2 * margin || height > canvas.height - 2 * margin) return null;
+  const left = area.x * zoom + view.x;
+  const top = area.y * zoom + view.y;
+  const dx = shift(left, width, margin, canvas.width - margin);
+  const dy = shift(top, height, margin, canvas.height - margin);
+  const moved = { x: left + dx, y: top + dy, width, height };
+  const under = covered.filter((c) => overlapping(c, moved));
+  if (under.length === 0) return { x: view.x + dx, y: view.y + dy, zoom };
+  // Out from under the overlays: try each way past each of them, the shortest that works.
+  const candidates: { dx: number; dy: number }[] = [];
+  for (const c of under) {
+    candidates.push(
+      { dx: dx + (c.x - margin / 2 - (moved.x + width)), dy },
+      { dx: dx + (c.x + c.width + margin / 2 - moved.x), dy },
+      { dx, dy: dy + (c.y - margin / 2 - (moved.y + height)) },
+      { dx, dy: dy + (c.y + c.height + margin / 2 - moved.y) },
+    );
+  }
+  const fits = candidates
+    .map((c) => ({ ...c, box: { x: left + c.dx, y: top + c.dy, width, height } }))
+    .filter(({ box }) => box.x >= margin && box.y >= margin && box.x + width <= canvas.width - margin && box.y + height <= canvas.height - margin
+      && !covered.some((c) => overlapping(c, box)))
+    .sort((a, b) => Math.hypot(a.dx, a.dy) - Math.hypot(b.dx, b.dy));
+  const best = fits[0];
+  return best ? { x: view.x + best.dx, y: view.y + best.dy, zoom } : null;
+}
+
+/** How far a span at `start` of `length` must move to lie within [low, high] (which it fits). */
+function shift(start: number, length: number, low: number, high: number): number {
+  if (start < low) return low - start;
+  if (start + length > high) return high - (start + length);
+  return 0;
+}
