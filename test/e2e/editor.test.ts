@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBrowserSuite } from '../helpers/e2e';
-import { addFactor, dragLink, factorLabels, factorNode, polarities, textViewSentences } from '../helpers/people';
+import { addFactor, dragLink, factorLabels, factorNode, polarities, textViewSentences, viewSettled } from '../helpers/people';
 import { createMap } from '../helpers/server';
 
 const suite = useBrowserSuite();
@@ -308,6 +308,7 @@ describe('the CLD editor', () => {
     await page.getByTestId('quick-entry').fill('Waiting lists -> - Engagement');
     await page.getByTestId('quick-entry').press('Enter');
     await expect.poll(() => page.getByTestId('factor').count()).toBe(2);
+    await viewSettled(page);
     // Make one a barrier, so that we can see kinds travel with the copy.
     await factorNode(page, 'Waiting lists').click();
     await page.getByTestId('kind').getByRole('radio', { name: /^Barrier/ }).check();

@@ -78,3 +78,26 @@ export async function factorLabels(page: Page): Promise<string[]> {
 export async function textViewSentences(page: Page): Promise<string[]> {
   return (await page.getByTestId('textview-sentence').allTextContents()).sort();
 }
+
+/**
+ * Waits until the view has stopped moving: the transform unchanged for 300 ms (at most 5 s). A view
+ * brought round to something new glides there; a click aimed before the glide has begun lands
+ * wherever the view has taken the target by then.
+ */
+export async function viewSettled(page: Page): Promise<void> {
+  await page.locator('.react-flow__viewport').evaluate(async (element) => {
+    const transform = () => (element as HTMLElement).style.transform;
+    let last = transform();
+    let since = performance.now();
+    const until = since + 5_000;
+    while (performance.now() < until) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const now = transform();
+      if (now !== last) {
+        last = now;
+        since = performance.now();
+      } else if (performance.now() - since >= 300) return;
+    }
+    throw new Error('The view kept moving for 5 s.');
+  });
+}
