@@ -4,6 +4,19 @@ import { toolbarSpot } from '../../src/app/canvas/toolbar-spot';
 const view = { x: 0, y: 0, width: 1000, height: 800 };
 const size = { width: 200, height: 50 };
 
+/**
+ * Factors close around the point (500, 400) on four sides: a bar above, a bar below `below` tall
+ * (from y 410), and a post each side reaching down as far as the lower bar.
+ */
+function frameAroundMiddle(below: number) {
+  return [
+    { x: 300, y: 330, width: 400, height: 60 },
+    { x: 300, y: 410, width: 400, height: below },
+    { x: 250, y: 330, width: 40, height: 80 + below },
+    { x: 710, y: 330, width: 40, height: 80 + below },
+  ];
+}
+
 describe('toolbarSpot: where a selected link’s toolbar goes', () => {
   it('goes below the middle when nothing is there', () => {
     expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, [])).toEqual({ x: 400, y: 410 });
@@ -32,24 +45,12 @@ describe('toolbarSpot: where a selected link’s toolbar goes', () => {
   it('moves further out when every spot beside the middle covers a factor', () => {
     // A frame of factors close around the middle: every spot beside it covers one, the next ring
     // out is clear below.
-    const frame = [
-      { x: 300, y: 330, width: 400, height: 60 },
-      { x: 300, y: 410, width: 400, height: 40 },
-      { x: 250, y: 330, width: 40, height: 140 },
-      { x: 710, y: 330, width: 40, height: 140 },
-    ];
-    expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, frame)).toEqual({ x: 400, y: 460 });
+    expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, frameAroundMiddle(40))).toEqual({ x: 400, y: 460 });
   });
 
   it('goes no further than one ring out, covering as little as it can rather than leave its link', () => {
     // Clear only two rings out (below, from y 510): it stays nearer and covers a sliver instead.
-    const frame = [
-      { x: 300, y: 330, width: 400, height: 60 },
-      { x: 300, y: 410, width: 400, height: 95 },
-      { x: 250, y: 330, width: 40, height: 175 },
-      { x: 710, y: 330, width: 40, height: 175 },
-    ];
-    const spot = toolbarSpot({ x: 500, y: 400 }, size, 10, view, frame)!;
+    const spot = toolbarSpot({ x: 500, y: 400 }, size, 10, view, frameAroundMiddle(95))!;
     expect(spot.y).toBeLessThan(510);
   });
 

@@ -237,11 +237,12 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       fit: () => fitAll(200),
       focusElement: (id) => {
         const selector = `.react-flow__node[data-id="${CSS.escape(id)}"], .react-flow__edge[data-id="${CSS.escape(id)}"]`;
-        const focus = () => document.querySelector<HTMLElement | SVGElement>(selector)?.focus({ preventScroll: true });
+        const element = () => document.querySelector<HTMLElement | SVGElement>(selector);
         // At once when it is drawn already: a key pressed in the meantime would find nothing in
         // focus and go nowhere. A factor or link just made is drawn a frame later.
-        if (document.querySelector(selector)) focus();
-        else requestAnimationFrame(focus);
+        const drawn = element();
+        if (drawn) drawn.focus({ preventScroll: true });
+        else requestAnimationFrame(() => element()?.focus({ preventScroll: true }));
       },
     };
   }, [editor, flow, fitAll, followView, coveredAt, coveredPixels]);

@@ -71,7 +71,7 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
       >
         {shown ? <span aria-hidden="true">Hide</span> : 'Show overview'}
       </button>
-      {shown && <OverviewCanvas nodes={nodes} />}
+      {shown && <OverviewCanvas nodes={nodes} bounds={bounds} />}
     </Panel>
   );
 });
@@ -96,12 +96,16 @@ interface FactorsLayer {
   drawnAt: number;
 }
 
+/** Gives a canvas the overview's size in device pixels (setting it clears the canvas, so only when it differs). */
+function fitPixels(canvas: HTMLCanvasElement, ratio: number): void {
+  if (canvas.width === WIDTH * ratio) return;
+  canvas.width = WIDTH * ratio;
+  canvas.height = HEIGHT * ratio;
+}
+
 function drawFactors(layer: FactorsLayer, nodes: readonly CanvasNode[], layout: { scale: number; x: number; y: number }, ratio: number): void {
   const { canvas } = layer;
-  if (canvas.width !== WIDTH * ratio) {
-    canvas.width = WIDTH * ratio;
-    canvas.height = HEIGHT * ratio;
-  }
+  fitPixels(canvas, ratio);
   const context = canvas.getContext('2d');
   if (!context) return;
   const { scale, x, y } = layout;
@@ -128,11 +132,11 @@ function drawFactors(layer: FactorsLayer, nodes: readonly CanvasNode[], layout: 
 const sameLayout = (a: { scale: number; x: number; y: number } | null, b: { scale: number; x: number; y: number }) =>
   a !== null && a.scale === b.scale && a.x === b.x && a.y === b.y;
 
-const OverviewCanvas = memo(function OverviewCanvas({ nodes }: { nodes: readonly CanvasNode[] }) {
+/** `bounds`: the nodes' bounds, worked out once by the overview for both (on each move of a drag). */
+const OverviewCanvas = memo(function OverviewCanvas({ nodes, bounds }: { nodes: readonly CanvasNode[]; bounds: Rect | null }) {
   const store = useStoreApi();
   const flow = useReactFlow();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const bounds = useMemo(() => boundsOf(nodes), [nodes]);
   const latest = useRef({ nodes, bounds });
   latest.current = { nodes, bounds };
   const frame = useRef(0);
@@ -145,10 +149,7 @@ const OverviewCanvas = memo(function OverviewCanvas({ nodes }: { nodes: readonly
     const context = element?.getContext('2d');
     if (!element || !context) return;
     const ratio = window.devicePixelRatio || 1;
-    if (element.width !== WIDTH * ratio) {
-      element.width = WIDTH * ratio;
-      element.height = HEIGHT * ratio;
-    }
+    fitPixels(element, ratio);
     const state = store.getState();
     const view = viewOf(state);
     const { nodes, bounds } = latest.current;
