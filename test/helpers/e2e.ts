@@ -1,5 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { builtAppDir, launchBrowser } from './browser';
 import { joinAs, type Person } from './people';
 import { startTestServer, type TestServer } from './server';
@@ -10,6 +12,17 @@ export interface BrowserSuite {
   /** A new person (browser context) joined to a link; closed when the suite ends. */
   join(link: string, name: string, options?: Parameters<typeof joinAs>[3]): Promise<Person>;
 }
+
+const FAILURES = path.resolve('test-results', 'failures');
+
+/** Run in the page (as a string, so no bundler helper names leak into it): what a person had in hand. */
+const DESCRIBE_PAGE = `(() => {
+  const label = (el) => (el.getAttribute('data-testid') || el.getAttribute('aria-label') || el.getAttribute('class') || el.tagName).toString().slice(0, 80);
+  const selected = [...document.querySelectorAll('.react-flow__node.selected, .react-flow__edge.selected')].map(label);
+  const active = document.activeElement ? label(document.activeElement) : 'none';
+  const viewport = document.querySelector('.react-flow__viewport');
+  return JSON.stringify({ url: location.pathname + location.search, selected, focused: active, view: viewport ? viewport.style.transform : null, panel: (document.querySelector('[role="tabpanel"]')?.textContent ?? '').slice(0, 160) });
+})()`;
 
 /**
  * The real server serving the built app, and one Chromium, for the tests of
@@ -22,6 +35,22 @@ export function useBrowserSuite(): BrowserSuite {
   beforeAll(async () => {
     server = await startTestServer({ staticDir: builtAppDir() });
     browser = await launchBrowser();
+  });
+  // A failure that does not come back when the test is run again leaves only its message: say
+  // what each person's page looked like then (a picture under test-results/, and in the log what
+  // was selected, focused and where the view was), to find the race.
+  let joinedBefore = 0;
+  afterEach(async ({ task }) => {
+    const joined = people.slice(joinedBefore);
+    joinedBefore = people.length;
+    if (task.result?.state !== 'fail') return;
+    fs.mkdirSync(FAILURES, { recursive: true });
+    for (const person of joined) {
+      const name = `${task.name}-${person.name}`.replace(/[^\w-]+/g, '_').slice(0, 120);
+      await person.page.screenshot({ path: path.join(FAILURES, `${name}.png`) }).catch(() => {});
+      const state = await person.page.evaluate(DESCRIBE_PAGE).catch((error: Error) => `(page not readable: ${error.message})`);
+      console.error(`[failure state] ${person.name}: ${state}`);
+    }
   });
   afterAll(async () => {
     for (const person of people) await person.context.close().catch(() => {});
