@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBrowserSuite } from '../helpers/e2e';
-import { dragLink, factorLabels, factorNode, joinAs, type Person } from '../helpers/people';
+import { dragLink, factorLabels, factorNode, joinAs, viewSettled, type Person } from '../helpers/people';
 import { createMap } from '../helpers/server';
 import { connectClient, waitSynced } from '../helpers/clients';
-import { addFactor as addFactorOp, addLink } from '../../src/core/model';
+import { addFactor as addFactorOp, addLink, edgesMap, nodesMap } from '../../src/core/model';
 import { linkGeometry, pointOnCurve } from '../../src/app/editor/edge-geometry';
 import { estimatedFactorSize } from '../../src/app/canvas/placement';
 
@@ -374,6 +374,52 @@ describe('sections, layout and touch', () => {
       await expect.poll(() => page.locator('.canvas').getAttribute('class')).not.toMatch(/\bis-far\b/);
       expect(await page.getByTestId('edge-polarity').isVisible()).toBe(true);
       expect(far.errors).toEqual([]);
+    } finally {
+      seeder.destroy();
+    }
+  }, 60_000);
+
+  it('zoomed far out, a factor is one target without link knobs; zoomed in again, links are drawn by hand to a factor added meanwhile', async () => {
+    const map = await createMap(suite.server.url, { title: 'Far and near' });
+    const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });
+    try {
+      await waitSynced(seeder);
+      const a = addFactorOp(seeder.doc, { label: 'Here', x: 0, y: 0 });
+      // Far above and below: it sits in the middle of the view, which fits them all far below FAR_ZOOM.
+      addFactorOp(seeder.doc, { label: 'Far above', x: 0, y: -2_500 });
+      addFactorOp(seeder.doc, { label: 'Far below', x: 0, y: 2_500 });
+      const editor = await join(map.links.editor, 'Eda');
+      const { page } = editor;
+      await expect.poll(() => page.locator('.canvas').getAttribute('class'), { timeout: 10_000 }).toMatch(/\bis-far\b/);
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(3);
+      expect(await page.locator('.factor__connect').count()).toBe(0);
+      // Added while zoomed out, so drawn without handles at first.
+      const b = addFactorOp(seeder.doc, { label: 'Nearby', x: 300, y: 0 });
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(4);
+      await viewSettled(page);
+
+      // A click where the label is drawn lands on the factor and selects it.
+      const label = (await factorNode(page, 'Here').locator('.factor__label').boundingBox())!;
+      const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.getAttribute('data-id') ?? null, { x: label.x + label.width / 2, y: label.y + label.height / 2 });
+      expect(hit).toBe(a);
+      await page.mouse.click(label.x + label.width / 2, label.y + label.height / 2);
+      await expect.poll(() => factorNode(page, 'Here').locator('.factor').getAttribute('class')).toMatch(/\bis-selected\b/);
+
+      // Zoom in around it with the wheel.
+      const here = await boxOf(page, 'Here');
+      await page.mouse.move(here.x + here.width / 2, here.y + here.height / 2);
+      for (let i = 0; i < 3; i++) {
+        await page.mouse.wheel(0, -500);
+        await page.waitForTimeout(100);
+      }
+      await expect.poll(async () => (await viewport(page)).zoom).toBeGreaterThan(0.6);
+      await expect.poll(() => page.locator('.canvas').getAttribute('class')).not.toMatch(/\bis-far\b/);
+      await expect.poll(() => page.locator('.factor__connect').count()).toBe(4);
+
+      await dragLink(page, 'Here', 'Nearby');
+      await expect.poll(() => [...edgesMap(seeder.doc).values()].map((e) => `${String(e.get('source'))}>${String(e.get('target'))}`)).toEqual([`${a}>${b}`]);
+      expect(nodesMap(seeder.doc).size).toBe(4);
+      expect(editor.errors).toEqual([]);
     } finally {
       seeder.destroy();
     }

@@ -1,5 +1,5 @@
 import { Handle, Position, useConnection, type NodeProps } from '@xyflow/react';
-import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
+import { createContext, memo, useCallback, useContext, useEffect, useRef, type KeyboardEvent } from 'react';
 import { LIMITS } from '../../core/model/ops';
 import type { MapNode } from '../../core/model/types';
 import { useEditor } from '../editor/context';
@@ -75,6 +75,29 @@ function LabelEditor({ factor }: { factor: MapNode }) {
 }
 
 /**
+ * Whether the canvas is zoomed out too far to draw a link by hand (the → knob is hidden then).
+ * Each handle, and the hook that makes every factor a drop target, is a listener on React Flow's
+ * store, which runs them all on each move of a pan or a drag: three per factor, thousands on a
+ * large map seen whole. They are left out while zoomed out that far.
+ */
+export const FarZoomContext = createContext(false);
+
+/** Where a link starts (the → knob) and ends (the left edge, or the whole factor while someone draws one). */
+function LinkHandles({ id }: { id: string }) {
+  // While someone draws a link, the whole of every other factor is a drop target, not a tiny handle.
+  const dropTarget = useConnection((c) => c.inProgress && c.fromNode.id !== id);
+  return (
+    <>
+      <Handle type="target" position={Position.Left} className="factor__handle factor__handle--in" isConnectableStart={false} />
+      <Handle type="source" position={Position.Right} className="factor__handle factor__connect" title="Drag onto another factor to link them">
+        <span aria-hidden="true">→</span>
+      </Handle>
+      {dropTarget && <Handle type="target" id="drop" position={Position.Left} className="factor__drop-target" />}
+    </>
+  );
+}
+
+/**
  * A factor on the canvas. Kind is shown by shape, colour *and* an icon and
  * word, never colour alone. Labels, tags and notes are rendered as text
  * (React escapes them), never as HTML.
@@ -83,8 +106,7 @@ function FactorNodeView({ id, data, selected }: NodeProps<FactorNode>) {
   const { factor } = data;
   const editor = useEditor();
   const editing = useUi(editor.ui, useCallback((s: UiState) => s.editingId === id, [id]));
-  // While someone draws a link, the whole of every other factor is a drop target, not a tiny handle.
-  const dropTarget = useConnection((c) => c.inProgress && c.fromNode.id !== id);
+  const far = useContext(FarZoomContext);
   const { selectedBy, editingBy } = useRemoteMarks(id);
   const kind = kindInfo(factor.kind);
   const votes = voteCount(factor);
@@ -106,7 +128,6 @@ function FactorNodeView({ id, data, selected }: NodeProps<FactorNode>) {
           {editingBy[0]!.user.name} is editing this label
         </span>
       )}
-      <Handle type="target" position={Position.Left} className="factor__handle factor__handle--in" isConnectableStart={false} />
       <span className="factor__kind">
         <span className="factor__icon" aria-hidden="true">{kind.icon}</span> {kind.label}
       </span>
@@ -136,10 +157,7 @@ function FactorNodeView({ id, data, selected }: NodeProps<FactorNode>) {
           )}
         </span>
       )}
-      <Handle type="source" position={Position.Right} className="factor__handle factor__connect" title="Drag onto another factor to link them">
-        <span aria-hidden="true">→</span>
-      </Handle>
-      {dropTarget && <Handle type="target" id="drop" position={Position.Left} className="factor__drop-target" />}
+      {!far && <LinkHandles id={id} />}
     </div>
   );
 }

@@ -2,13 +2,13 @@ import {
   Background, ConnectionMode, ControlButton, Controls, ReactFlow, getViewportForBounds, useReactFlow, useStore, useStoreApi,
   type Connection, type FinalConnectionState, type NodeChange, type NodeTypes, type OnNodeDrag, type Viewport,
 } from '@xyflow/react';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type FocusEvent, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import { useLongPress, LongPressEventType } from 'use-long-press';
 import type { Presence } from '../../sync/presence';
 import { useEditor } from '../editor/context';
 import { useUi, type MenuTarget, type UiState } from '../editor/ui-state';
 import { Cursors } from '../presence/Cursors';
-import FactorNodeView from './FactorNodeView';
+import FactorNodeView, { FarZoomContext } from './FactorNodeView';
 import { CULL_ABOVE, areaAround, boundsOfBoxes, boundsWithLinks, linksReach, needsNewArea, nodesInArea, viewRect, type Rect } from './culling';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
@@ -55,9 +55,6 @@ const FAR_ZOOM = 0.2;
 const REVEAL_MARGIN = 40;
 /** How long a reveal's move of the view takes (ms). */
 const REVEAL_MS = 200;
-function markFar(container: HTMLElement | null, zoom: number): void {
-  container?.classList.toggle('is-far', zoom < FAR_ZOOM);
-}
 
 const selectSnap = (s: UiState) => s.snapToGrid;
 const selectBox = (s: UiState) => s.boxSelect;
@@ -202,6 +199,21 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     else openingView();
   }, [culling, area, width, height, openingView, followView, flow]);
 
+  /*
+   * Zoomed out past FAR_ZOOM: signs and the → knob are hidden by a class (set at once, on the
+   * element), and factors leave out their link handles (FarZoomContext), which re-renders every
+   * factor: in a transition, so that a zoom crossing the line does not stall on it.
+   */
+  const [far, setFar] = useState(false);
+  const farNow = useRef(far);
+  const markFar = useCallback((zoom: number) => {
+    const isFar = zoom < FAR_ZOOM;
+    container.current?.classList.toggle('is-far', isFar);
+    if (isFar === farNow.current) return;
+    farNow.current = isFar;
+    startTransition(() => setFar(isFar));
+  }, []);
+
   const flowNodes = useMemo(() => {
     if (!culling) return snapshot.nodes;
     return nodesInArea(snapshot.nodes, area ?? { x: 0, y: 0, width: 0, height: 0 });
@@ -255,7 +267,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const onMove = useCallback((event: unknown, viewport: Viewport) => {
     shareView(viewport);
     followView(viewport);
-    markFar(container.current, viewport.zoom);
+    markFar(viewport.zoom);
     // A pan by hand has begun to move: now the drawing need not be hit-tested (canvas-gesture.css).
     // Not on the press itself, or the click that selects a factor would land on the cover instead.
     if (event) container.current?.classList.add('is-panning');
@@ -267,7 +279,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     }
     if (viewport.zoom !== lastZoom.current) container.current?.classList.add('is-zooming');
     lastZoom.current = viewport.zoom;
-  }, [shareView, followView]);
+  }, [shareView, followView, markFar]);
   const lastZoom = useRef(0);
   const movedByHand = useRef(false);
   const fitAllAnimated = useCallback(() => fitAll(200), [fitAll]);
@@ -280,9 +292,9 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const onInit = useCallback((instance: { getViewport: () => Viewport }) => {
     const viewport = instance.getViewport();
     shareView(viewport);
-    markFar(container.current, viewport.zoom);
+    markFar(viewport.zoom);
     lastZoom.current = viewport.zoom;
-  }, [shareView]);
+  }, [shareView, markFar]);
   const onMouseLeave = useCallback(() => presence.setCursor(null), [presence]);
 
   const onPointerMove = useCallback((event: MouseEvent) => {
@@ -397,6 +409,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
 
   return (
     <div className="canvas" ref={container} onContextMenu={onContextMenu} onFocus={onFocus} {...longPress()}>
+      <FarZoomContext.Provider value={far}>
       <EdgeLabelLayer>
       <ReactFlow<CanvasNode, CausalEdge>
         nodes={flowNodes}
@@ -451,6 +464,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         <Cursors presence={presence} />
       </ReactFlow>
       </EdgeLabelLayer>
+      </FarZoomContext.Provider>
     </div>
   );
 });
