@@ -123,6 +123,38 @@ describe('FlowStore: a drag', () => {
     history.destroy();
   });
 
+  it('its own writes do not redraw the canvas; the drop leaves the factor where the document has it', () => {
+    const doc = newDoc();
+    const id = addFactor(doc, { label: 'Dragged', x: 0, y: 0 }, ctx);
+    const other = addFactor(doc, { label: 'Still', x: 500, y: 0 }, ctx);
+    const store = new FlowStore(doc, 'me', () => false);
+    let notices = 0;
+    store.subscribeCanvas(() => notices++);
+    let writes = 0;
+    nodesMap(doc).get(id)!.observe(() => writes++);
+
+    store.startDrag([id]);
+    for (let i = 1; i <= 20; i++) {
+      store.applyNodeChanges([move(id, i * 10.4, i * 5, true)]);
+      vi.advanceTimersByTime(20);
+    }
+    expect(writes).toBeGreaterThanOrEqual(3);
+    // One per move: none for the writes.
+    expect(notices).toBe(20);
+    expect(store.getSnapshot().factors.find((n) => n.id === id)!.position).toEqual({ x: 208, y: 100 });
+
+    // Someone else's move of another factor meanwhile is drawn at once.
+    updateFactor(doc, other, { x: 520 }, { origin: 'remote', author: 'them' });
+    expect(notices).toBe(21);
+    expect(store.getSnapshot().factors.find((n) => n.id === other)!.position).toEqual({ x: 520, y: 0 });
+
+    store.applyNodeChanges([move(id, 210.6, 101, false)]);
+    const dropped = store.getSnapshot().factors.find((n) => n.id === id)!;
+    expect(dropped.position).toEqual({ x: 211, y: 101 });
+    expect({ x: dropped.data.factor.x, y: dropped.data.factor.y }).toEqual({ x: 211, y: 101 });
+    store.destroy();
+  });
+
   it('a drag paused longer than any timeout is still one step', () => {
     const doc = newDoc();
     const history = new History(doc);

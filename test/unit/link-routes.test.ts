@@ -137,4 +137,28 @@ describe('routing links around factors and signs', () => {
     expect(second.get('ab')).toBe(first.get('ab'));
     expect(second.get('db')).toEqual(linkGeometry(moved.get('d')!, moved.get('b')!, 0));
   });
+
+  it('on a large map, each move of a drag draws the dragged factors’ links as a full routing would, and keeps the rest', () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `f${i}`);
+    const boxes = new Map(ids.map((id, i) => [id, box((i % 6) * 300, Math.floor(i / 6) * 200)]));
+    const links = ids.flatMap((id, i) => [link(`${id}-a`, id, ids[(i + 1) % 30]!), link(`${id}-b`, id, ids[(i + 7) % 30]!)]);
+    links.push(link('f3-f3', 'f3', 'f3'), link('f3-back', ids[4]!, 'f3'));
+    const router = new LinkRouter();
+    const before = router.route(links, boxes, { avoid: false });
+    let now = boxes;
+    let during = before;
+    for (let step = 1; step <= 3; step++) {
+      now = new Map(now).set('f3', box(900 + step * 37, 300 + step * 11)).set('f9', box(100 - step * 23, 700));
+      during = router.route(links, now, { dragged: new Set(['f3', 'f9']), avoid: false });
+      const full = new LinkRouter().route(links, now, { avoid: false });
+      expect([...during.keys()].sort()).toEqual([...full.keys()].sort());
+      for (const [id, geometry] of full) expect(during.get(id), id).toEqual(geometry);
+    }
+    // Links touching neither dragged factor are the very objects drawn before the drag.
+    for (const l of links) {
+      const touches = ['f3', 'f9'].some((id) => l.source === id || l.target === id);
+      if (!touches) expect(during.get(l.id), l.id).toBe(before.get(l.id));
+      else expect(during.get(l.id), l.id).not.toEqual(before.get(l.id));
+    }
+  });
 });

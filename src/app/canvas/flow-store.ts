@@ -279,6 +279,11 @@ export class FlowStore {
         this.local.delete(id);
       }
     }
+    // Moves of factors this person is dragging (their own drag's writes coming back, or someone
+    // else moving the same factor): the canvas draws the drag's position until the drop, which
+    // rebuilds them, so nothing drawn changed. Rebuilding here re-rendered the whole canvas a
+    // second time for every write of a drag.
+    if (moved && !membershipChanged && [...ids].every((id) => this.local.get(id)?.dragPosition)) return;
     // A factor appearing or going changes which links can be drawn.
     this.rebuild(ids, membershipChanged ? new Set(this.links.keys()) : edgeIds, new Set(), moved && !membershipChanged && edgeIds.size === 0);
   };

@@ -182,6 +182,24 @@ function inOrder(links: readonly RoutableLink[]) {
   return entry;
 }
 
+/** Each factor's links (either end), kept per ordered links array. */
+const byFactor = new WeakMap<readonly RoutableLink[], Map<string, RoutableLink[]>>();
+function linksByFactor(links: readonly RoutableLink[]): Map<string, RoutableLink[]> {
+  let index = byFactor.get(links);
+  if (!index) {
+    index = new Map();
+    for (const link of links) {
+      for (const end of new Set([link.source, link.target])) {
+        const list = index.get(end);
+        if (list) list.push(link);
+        else index.set(end, [link]);
+      }
+    }
+    byFactor.set(links, index);
+  }
+  return index;
+}
+
 function sameDrawing(a: LinkGeometry, b: LinkGeometry): boolean {
   return a.path === b.path && a.label.x === b.label.x && a.label.y === b.label.y;
 }
@@ -209,7 +227,11 @@ export class LinkRouter {
     const dragging = dragged !== undefined && dragged.size > 0;
     const input: RouteInput = { links: all, boxes, avoid, dragging };
     if (!dragging && this.input && sameInput(this.input, input)) return this.routes;
+    // Each move of a drag on a large map: only the dragged factors' links can change. Looking at
+    // all 2,000 links of a 1,000-factor map took ~3 ms of every move.
+    const draggedAlready = this.input?.dragging === true && this.input.links === all && !avoid && !this.avoided;
     this.input = input;
+    if (dragging && draggedAlready) return this.moveDragged(all, boxes, dragged);
     const previous = this.routes;
     const next = new Map<string, LinkGeometry>();
     const obstacles = avoid ? new Obstacles(boxes.values()) : null;
@@ -248,6 +270,32 @@ export class LinkRouter {
     this.routes = next;
     this.ends = ends;
     this.avoided = avoid;
+    return next;
+  }
+
+  /** Plain routes again for the links of `dragged` alone; the rest are kept as they were. */
+  private moveDragged(all: readonly RoutableLink[], boxes: ReadonlyMap<string, Box>, dragged: ReadonlySet<string>): ReadonlyMap<string, LinkGeometry> {
+    const next = new Map(this.routes);
+    const index = linksByFactor(all);
+    for (const id of dragged) {
+      for (const link of index.get(id) ?? []) {
+        const from = boxes.get(link.source);
+        const to = boxes.get(link.target);
+        if (!from || !to) {
+          next.delete(link.id);
+          this.ends.delete(link.id);
+          continue;
+        }
+        const lane = link.data!.lane;
+        const before = this.ends.get(link.id);
+        if (before && before.from === from && before.to === to && before.lane === lane && next.has(link.id)) continue;
+        this.ends.set(link.id, { from, to, lane });
+        const drawn = linkGeometry(from, to, lane);
+        const previous = next.get(link.id);
+        next.set(link.id, previous && sameDrawing(previous, drawn) ? previous : drawn);
+      }
+    }
+    this.routes = next;
     return next;
   }
 }
