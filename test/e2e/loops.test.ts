@@ -41,8 +41,9 @@ describe('loops in the browser', () => {
     await page.getByTestId('loop-title').fill('The churn trap');
     await page.getByTestId('loop-title').press('Enter');
     await expect.poll(() => loop.locator('.loop__name').textContent()).toBe('The churn trap');
-    const exported = (await (await fetch(`${suite.server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`)).json()) as { loops: { name?: string; polarity: string }[] };
-    expect(exported.loops).toEqual([expect.objectContaining({ name: 'The churn trap', polarity: 'B' })]);
+    // The name is on screen as soon as it is typed; the server has it once the edit has travelled there.
+    const exported = async () => ((await (await fetch(`${suite.server.url}/api/maps/${map.id}/export?format=json&token=${map.tokens.viewer}`)).json()) as { loops: { name?: string; polarity: string }[] }).loops;
+    await expect.poll(exported).toEqual([expect.objectContaining({ name: 'The churn trap', polarity: 'B' })]);
 
     await page.getByRole('button', { name: 'Show whole map' }).click();
     await expect.poll(() => classOf('Bystander')).not.toContain('is-dimmed');
