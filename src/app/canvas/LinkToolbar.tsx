@@ -5,7 +5,8 @@ import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
 import type { Box, LinkGeometry } from '../editor/edge-geometry';
 import { viewRect } from './culling';
 import type { CausalEdge } from './flow-store';
-import { inside, toolbarSpot } from './toolbar-spot';
+import { containsPoint } from '../../core/geometry/rect';
+import { toolbarSpot } from './toolbar-spot';
 
 const stop = (event: PointerEvent) => event.stopPropagation();
 
@@ -37,7 +38,7 @@ export function LinkToolbar({ edge, geometry, factors }: { edge: CausalEdge; geo
   // Find), but not on every frame of a pan.
   useStore((s) => {
     const [tx, ty, k] = s.transform;
-    return inside(geometry.middle, viewRect({ x: tx, y: ty, zoom: k }, s));
+    return containsPoint(viewRect({ x: tx, y: ty, zoom: k }, s), geometry.middle);
   });
   const { transform: [x, y], width, height } = reactFlowStore.getState();
   const view = viewRect({ x, y, zoom }, { width, height });

@@ -5,7 +5,7 @@ import { useUi, type UiState } from '../editor/ui-state';
 import type { CanvasNode } from './flow-store';
 import { kindInfo } from './kinds';
 import { boundsOf, nodeBox, viewRect, type Rect } from './culling';
-import { contains } from './placement';
+import { containsRect } from '../../core/geometry/rect';
 
 const WIDTH = 200;
 const HEIGHT = 150;
@@ -46,7 +46,7 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
   const { ui } = useEditor();
   const choice = useUi(ui, selectShown);
   const bounds = useMemo(() => boundsOf(nodes), [nodes]);
-  const beyondView = useStore(useCallback((s: ReactFlowState) => bounds !== null && !contains(viewOf(s), bounds), [bounds]));
+  const beyondView = useStore(useCallback((s: ReactFlowState) => bounds !== null && !containsRect(viewOf(s), bounds), [bounds]));
   // Only a view that stays so for a moment counts: a map opening is out of view until it is fitted.
   const [stays, setStays] = useState(false);
   useEffect(() => {

@@ -6,6 +6,7 @@
  * them all from the store), so a link to a factor outside the area still has both its ends.
  * Pure geometry, unit-tested without a browser.
  */
+import { overlaps } from '../../core/geometry/rect';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { routeLinks } from './link-routes';
 import { NEW_FACTOR_SIZE } from './placement';
@@ -56,13 +57,8 @@ export function nodeBox(node: CanvasNode): Rect {
   };
 }
 
-/** Whether two rectangles share any area (touching edges do not). */
-export function overlapping(a: Rect, b: Rect): boolean {
-  return a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
-}
-
-function overlaps(node: CanvasNode, area: Rect): boolean {
-  return overlapping(nodeBox(node), area);
+function nodeOverlaps(node: CanvasNode, area: Rect): boolean {
+  return overlaps(nodeBox(node), area);
 }
 
 /**
@@ -71,7 +67,7 @@ function overlaps(node: CanvasNode, area: Rect): boolean {
  * on one that is off screen).
  */
 export function nodesInArea(nodes: readonly CanvasNode[], area: Rect): CanvasNode[] {
-  return nodes.filter((node) => node.type === 'section' || node.selected === true || overlaps(node, area));
+  return nodes.filter((node) => node.type === 'section' || node.selected === true || nodeOverlaps(node, area));
 }
 
 /** The smallest rectangle holding every factor and section (null for an empty map). */

@@ -1,10 +1,13 @@
+import { containsRect } from '../../core/geometry/rect';
+
 /** The size a new factor is assumed to take before it is measured. */
 export const NEW_FACTOR_SIZE = { width: 200, height: 80 } as const;
 const GAP = 24;
 
 interface Box { x: number; y: number; width?: number; height?: number }
 
-function overlaps(a: Box, b: Box): boolean {
+/** Whether two boxes come closer than GAP (a box without a size is taken as a new factor). */
+function tooClose(a: Box, b: Box): boolean {
   const aw = a.width ?? NEW_FACTOR_SIZE.width;
   const ah = a.height ?? NEW_FACTOR_SIZE.height;
   const bw = b.width ?? NEW_FACTOR_SIZE.width;
@@ -71,8 +74,8 @@ export interface SpotPreferences {
 export function freeSpot(wanted: { x: number; y: number }, existing: readonly Box[], prefer: SpotPreferences = {}): { x: number; y: number } {
   const tests: ((c: Required<Box>) => boolean)[] = [];
   const { within, links = [], size = NEW_FACTOR_SIZE } = prefer;
-  if (within && links.length > 0) tests.push((c) => contains(within, c) && !links.some((l) => crosses(l, c)));
-  if (within) tests.push((c) => contains(within, c));
+  if (within && links.length > 0) tests.push((c) => containsRect(within, c) && !links.some((l) => crosses(l, c)));
+  if (within) tests.push((c) => containsRect(within, c));
   if (links.length > 0) tests.push((c) => !links.some((l) => crosses(l, c)));
   tests.push(() => true);
   for (const acceptable of tests) {
@@ -97,15 +100,10 @@ function nearestFree(
     for (const { dx, dy } of around) {
       const candidate = { x: wanted.x + dx * stepX, y: wanted.y + dy * stepY, ...size };
       if (!acceptable(candidate)) continue;
-      if (!existing.some((box) => overlaps(candidate, box))) return { x: candidate.x, y: candidate.y };
+      if (!existing.some((box) => tooClose(candidate, box))) return { x: candidate.x, y: candidate.y };
     }
   }
   return null;
-}
-
-/** Whether `inner` lies wholly inside `outer`. */
-export function contains(outer: { x: number; y: number; width: number; height: number }, inner: Required<Box>): boolean {
-  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
 }
 
 /** Whether a link's straight line passes through a box (with the usual gap around it). */

@@ -1,4 +1,5 @@
-import { overlapping, type Rect, type ViewportLike } from './culling';
+import { overlaps } from '../../core/geometry/rect';
+import type { Rect, ViewportLike } from './culling';
 
 /**
  * The least move of the view that brings `area` (map units) into sight, keeping the zoom, in the
@@ -21,7 +22,7 @@ export function panToShow(view: ViewportLike, canvas: { width: number; height: n
   const dx = shift(left, width, margin, canvas.width - margin);
   const dy = shift(top, height, margin, canvas.height - margin);
   const moved = { x: left + dx, y: top + dy, width, height };
-  const under = covered.filter((c) => overlapping(c, moved));
+  const under = covered.filter((c) => overlaps(c, moved));
   if (under.length === 0) return { x: view.x + dx, y: view.y + dy, zoom };
   // Out from under the overlays: try each way past each of them, the shortest that works.
   const candidates: { dx: number; dy: number }[] = [];
@@ -36,7 +37,7 @@ export function panToShow(view: ViewportLike, canvas: { width: number; height: n
   const fits = candidates
     .map((c) => ({ ...c, box: { x: left + c.dx, y: top + c.dy, width, height } }))
     .filter(({ box }) => box.x >= margin && box.y >= margin && box.x + width <= canvas.width - margin && box.y + height <= canvas.height - margin
-      && !covered.some((c) => overlapping(c, box)))
+      && !covered.some((c) => overlaps(c, box)))
     .sort((a, b) => Math.hypot(a.dx, a.dy) - Math.hypot(b.dx, b.dy));
   const best = fits[0];
   return best ? { x: view.x + best.dx, y: view.y + best.dy, zoom } : null;

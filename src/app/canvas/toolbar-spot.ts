@@ -1,3 +1,4 @@
+import { containsPoint, overlapArea } from '../../core/geometry/rect';
 import type { Box, Point } from '../editor/edge-geometry';
 
 /**
@@ -22,18 +23,18 @@ const OTHER_ANCHORS = [0.3, 0.7];
  * hiding the very link and sign it edits.
  */
 export function toolbarSpot(middle: Point, size: { width: number; height: number }, gap: number, view: Box, obstacles: Iterable<Box>, line: readonly Point[] = []): Point | null {
-  if (!inside(middle, view)) return null;
+  if (!containsPoint(view, middle)) return null;
   const { width, height } = size;
   const inView = (spot: Point) => ({
     x: clamp(spot.x, view.x, view.x + view.width - width),
     y: clamp(spot.y, view.y, view.y + view.height - height),
   });
-  const anchors = [middle, ...(line.length > 1 ? OTHER_ANCHORS.map((t) => line[Math.round(t * (line.length - 1))]!).filter((p) => inside(p, view)) : [])];
+  const anchors = [middle, ...(line.length > 1 ? OTHER_ANCHORS.map((t) => line[Math.round(t * (line.length - 1))]!).filter((p) => containsPoint(view, p)) : [])];
   const beside = anchors.flatMap((anchor) => ringSpots(anchor, size, gap).map(inView));
   const further = Array.from({ length: RINGS - 1 }, (_, ring) => ringSpots(middle, size, gap + (ring + 1) * height).map(inView)).flat();
   const boxes = [...obstacles];
-  const covered = (spot: Point) => boxes.reduce((sum, box) => sum + overlap({ ...spot, width, height }, box), 0);
-  const onLine = (spot: Point) => line.some((p) => inside(p, { ...spot, width, height }));
+  const covered = (spot: Point) => boxes.reduce((sum, box) => sum + overlapArea({ ...spot, width, height }, box), 0);
+  const onLine = (spot: Point) => line.some((p) => containsPoint({ ...spot, width, height }, p));
   const all = [...beside, ...further];
   const clear = beside.find((spot) => covered(spot) === 0 && !onLine(spot)) ?? all.find((spot) => covered(spot) === 0);
   if (clear) return clear;
@@ -63,18 +64,9 @@ function ringSpots(middle: Point, { width, height }: { width: number; height: nu
   ];
 }
 
-/** Whether a point is in a box (edges included). */
-export function inside(p: Point, r: Box): boolean {
-  return p.x >= r.x && p.x <= r.x + r.width && p.y >= r.y && p.y <= r.y + r.height;
-}
 
 /** Keeps `value` in [low, high]; when the range is empty (a view narrower than the toolbar), `low`. */
 function clamp(value: number, low: number, high: number): number {
   return Math.max(low, Math.min(value, Math.max(low, high)));
 }
 
-function overlap(a: Box, b: Box): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  return w > 0 && h > 0 ? w * h : 0;
-}

@@ -5,7 +5,9 @@
  * both at once cannot leave the map inconsistent.
  */
 
-export interface Rect { x: number; y: number; width: number; height: number }
+import { containsPoint, containsRect, type Rect } from '../../core/geometry/rect';
+
+export type { Rect };
 
 export interface SectionRect extends Rect { id: string }
 
@@ -29,20 +31,11 @@ export const SYSTEM_LEVELS = [
   "People's lives",
 ] as const;
 
-export function contains(outer: Rect, x: number, y: number): boolean {
-  return x >= outer.x && x <= outer.x + outer.width && y >= outer.y && y <= outer.y + outer.height;
-}
-
-export function containsRect(outer: Rect, inner: Rect): boolean {
-  return inner.x >= outer.x && inner.y >= outer.y
-    && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
-}
-
 /** The section a point belongs to: the smallest one containing it (sections may nest). */
 export function sectionAt(sections: readonly SectionRect[], x: number, y: number): SectionRect | null {
   let best: SectionRect | null = null;
   for (const section of sections) {
-    if (!contains(section, x, y)) continue;
+    if (!containsPoint(section, { x, y })) continue;
     if (!best || section.width * section.height < best.width * best.height) best = section;
   }
   return best;
@@ -59,7 +52,7 @@ export function sectionMembers(
   sections: readonly SectionRect[],
 ): { factorIds: string[]; sectionIds: string[] } {
   return {
-    factorIds: factors.filter((f) => contains(section, f.centre.x, f.centre.y)).map((f) => f.id),
+    factorIds: factors.filter((f) => containsPoint(section, f.centre)).map((f) => f.id),
     sectionIds: sections.filter((s) => s.id !== section.id && containsRect(section, s)).map((s) => s.id),
   };
 }

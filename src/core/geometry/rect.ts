@@ -1,0 +1,31 @@
+/**
+ * Axis-aligned rectangles and points in map units (or screen pixels: the maths is the same).
+ * One home for the tests that placement, sections, culling, the overview and the link toolbar
+ * all make, so that "inside" and "overlapping" mean one thing everywhere.
+ */
+
+export interface Point { x: number; y: number }
+export interface Rect { x: number; y: number; width: number; height: number }
+
+/** Whether a point lies in a rectangle, edges included. */
+export function containsPoint(r: Rect, p: Point): boolean {
+  return p.x >= r.x && p.x <= r.x + r.width && p.y >= r.y && p.y <= r.y + r.height;
+}
+
+/** Whether `inner` lies wholly inside `outer`, edges included. */
+export function containsRect(outer: Rect, inner: Rect): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y
+    && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
+
+/** Whether two rectangles share any area (touching edges do not). */
+export function overlaps(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
+}
+
+/** The area two rectangles share: 0 when they only touch or are apart. */
+export function overlapArea(a: Rect, b: Rect): number {
+  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return width > 0 && height > 0 ? width * height : 0;
+}
