@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { areaAround, boundsOf, boundsWithLinks, needsNewArea, nodesInArea, viewRect } from '../../src/app/canvas/culling';
+import { describe, expect, it, vi } from 'vitest';
+import { areaAround, boundsOf, boundsWithLinks, linksReach, needsNewArea, nodesInArea, viewRect } from '../../src/app/canvas/culling';
+import { LinkRouter } from '../../src/app/canvas/link-routes';
 import type { CanvasNode, CausalEdge, FactorNode, SectionNode } from '../../src/app/canvas/flow-store';
 import { linkGeometry } from '../../src/app/editor/edge-geometry';
 
@@ -88,5 +89,27 @@ describe('culling the factors React Flow draws on a large map', () => {
       }
     }
     expect(all.height).toBeGreaterThan(factorsOnly.height);
+  });
+
+  it('with the canvas’s router, works out where links are drawn once: fitting again, or drawing after, routes nothing new', () => {
+    const nodes = Array.from({ length: 12 }, (_, i) => factor(`f${i}`, (i % 4) * 300, Math.floor(i / 4) * 200));
+    const link = (id: string, source: string, target: string): CausalEdge => ({
+      id, source, target, data: { link: { id, source, target } as unknown as NonNullable<CausalEdge['data']>['link'], lane: 0 },
+    });
+    const edges = nodes.map((n, i) => link(`l${i}`, n.id, nodes[(i + 5) % nodes.length]!.id));
+    const boxes = () => new Map(nodes.map((n) => [n.id, { x: n.position.x, y: n.position.y, width: 100, height: 40 }]));
+    const router = new LinkRouter();
+    const routing = vi.spyOn(router, 'route');
+    const first = boundsWithLinks(nodes, edges, router);
+    expect(routing).toHaveBeenCalledTimes(1);
+    const fitted = routing.mock.results[0]!.value as ReturnType<LinkRouter['route']>;
+    // The canvas, drawing the same map (new objects, same values), gets the very routes the fit worked out.
+    expect(router.route(edges, boxes(), { dragged: new Set(), avoid: true })).toBe(fitted);
+    expect(boundsWithLinks(nodes, edges, router)).toEqual(first);
+    expect(routing.mock.results[2]!.value).toBe(fitted);
+    expect(boundsWithLinks(nodes, edges)).toEqual(first);
+    // Where a link just made reaches, from the same routes.
+    expect(linksReach(nodes, edges, new Set(['l0']), router).length).toBeGreaterThan(2);
+    expect(routing.mock.results[3]!.value).toBe(fitted);
   });
 });

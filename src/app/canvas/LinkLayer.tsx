@@ -8,7 +8,6 @@ import type { Box, LinkGeometry } from '../editor/edge-geometry';
 import { useRemoteMarks } from '../presence/context';
 import { CULL_ABOVE, nodeBox } from './culling';
 import { useLabelLayer } from './edge-label-layer';
-import { LinkRouter } from './link-routes';
 import type { CausalEdge, FactorNode } from './flow-store';
 import { LinkToolbar } from './LinkToolbar';
 
@@ -177,7 +176,7 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
     return map;
   }, [factors]);
 
-  const router = useRef(new LinkRouter()).current;
+  const { router } = store;
   const stillCache = useRef(new StillLinks()).current;
 
   const onSelect = useCallback((id: string, additive: boolean) => {

@@ -141,7 +141,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const fitAll = useCallback((duration = 0) => {
     const { width, height } = size.current;
     const { nodes, edges } = store.getSnapshot();
-    const bounds = boundsWithLinks(nodes, edges);
+    const bounds = boundsWithLinks(nodes, edges, store.router);
     if (!bounds || !width || !height) return;
     const viewport = getViewportForBounds(bounds, width, height, MIN_ZOOM, 1, FIT_PADDING);
     followView(viewport);
@@ -231,7 +231,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       coveredAreas: () => coveredAt(flow.getViewport()),
       reveal: (factors, links = []) => {
         const { nodes: all, edges } = store.getSnapshot();
-        const area = links.length > 0 ? boundsOfBoxes([factors, ...linksReach(all, edges, new Set(links))]) ?? factors : factors;
+        const area = links.length > 0 ? boundsOfBoxes([factors, ...linksReach(all, edges, new Set(links), store.router)]) ?? factors : factors;
         // While an earlier reveal is still moving the view, work from where it is heading, not from
         // a frame of the way there: quick entry typed fast otherwise lost the line before from view,
         // or not, depending on timing.

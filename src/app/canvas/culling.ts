@@ -7,8 +7,8 @@
  * Pure geometry, unit-tested without a browser.
  */
 import { overlaps } from '../../core/geometry/rect';
-import type { CanvasNode, CausalEdge } from './flow-store';
-import { routeLinks } from './link-routes';
+import type { CanvasNode, CausalEdge, FactorNode } from './flow-store';
+import { LinkRouter } from './link-routes';
 import { NEW_FACTOR_SIZE } from './placement';
 
 /**
@@ -70,7 +70,6 @@ export function nodesInArea(nodes: readonly CanvasNode[], area: Rect): CanvasNod
   return nodes.filter((node) => node.type === 'section' || node.selected === true || nodeOverlaps(node, area));
 }
 
-/** The smallest rectangle holding every factor and section (null for an empty map). */
 /** The smallest rectangle holding every box, or null for none. */
 export function boundsOfBoxes(boxes: Iterable<Rect>): Rect | null {
   let left = Infinity;
@@ -98,10 +97,9 @@ const SIGN_ROOM = 16;
  * Where the shown nodes and links are drawn: a link between factors side by side curves out past
  * both, with its sign, and fitting to the factors alone cut it off at the edge of the view.
  */
-export function boundsWithLinks(nodes: readonly CanvasNode[], edges: readonly CausalEdge[]): Rect | null {
-  const shown = nodes.filter((n) => !n.hidden);
-  const reach: Rect[] = shown.map(nodeBox);
-  for (const { middle, label } of drawnLinks(shown, edges).values()) reach.push(around(middle), around(label));
+export function boundsWithLinks(nodes: readonly CanvasNode[], edges: readonly CausalEdge[], router = new LinkRouter()): Rect | null {
+  const reach: Rect[] = nodes.filter((n) => !n.hidden).map(nodeBox);
+  for (const { middle, label } of drawnLinks(nodes, edges, router).values()) reach.push(around(middle), around(label));
   return boundsOfBoxes(reach);
 }
 
@@ -109,17 +107,24 @@ export function boundsWithLinks(nodes: readonly CanvasNode[], edges: readonly Ca
  * Where the given links are drawn, line and sign, routed among all the others as on the canvas: a
  * new link can bulge out of view past both its factors, hiding its sign (a newcomer's first link).
  */
-export function linksReach(nodes: readonly CanvasNode[], edges: readonly CausalEdge[], ids: ReadonlySet<string>): Rect[] {
+export function linksReach(nodes: readonly CanvasNode[], edges: readonly CausalEdge[], ids: ReadonlySet<string>, router = new LinkRouter()): Rect[] {
   const reach: Rect[] = [];
-  for (const [id, geometry] of drawnLinks(nodes.filter((n) => !n.hidden), edges)) {
+  for (const [id, geometry] of drawnLinks(nodes, edges, router)) {
     if (ids.has(id)) reach.push(...geometry.along.map(around), around(geometry.label));
   }
   return reach;
 }
 
-function drawnLinks(shown: readonly CanvasNode[], edges: readonly CausalEdge[]) {
-  const factors = new Map(shown.filter((n) => n.type === 'factor').map((n) => [n.id, nodeBox(n)]));
-  return routeLinks(edges, factors, factors.size <= CULL_ABOVE);
+/**
+ * The links as the canvas draws them. Given the canvas's own router (FlowStore.router), a map that
+ * has not changed since it was last drawn costs nothing to route again, and what is routed here
+ * first (a link just made, before it is drawn) is not routed a second time by the canvas.
+ */
+function drawnLinks(nodes: readonly CanvasNode[], edges: readonly CausalEdge[], router: LinkRouter) {
+  const factors = nodes.filter((n): n is FactorNode => n.type === 'factor');
+  // The same boxes and the same choice as LinkLayer, so that the router sees the same input.
+  const boxes = new Map(factors.filter((n) => !n.hidden).map((n) => [n.id, nodeBox(n)]));
+  return router.route(edges, boxes, { avoid: factors.length <= CULL_ABOVE });
 }
 
 function around(p: { x: number; y: number }): Rect {

@@ -9,6 +9,7 @@ import { LOCAL_ORIGIN } from '../../sync/origin';
 import { labelText, linkSentence } from '../editor/describe';
 import type { History } from '../editor/history';
 import { sectionMembers, type SectionRect } from '../editor/sections';
+import { LinkRouter } from './link-routes';
 import { NEW_FACTOR_SIZE } from './placement';
 
 /** `locked`: the facilitator has locked this factor (shown to everyone; only participants are held to it). */
@@ -102,6 +103,11 @@ function sameSets(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | u
 }
 
 export class FlowStore {
+  /**
+   * Where the links are drawn, remembered between calls: one router for the canvas's drawing and for
+   * the reveals and fits that need to know where links reach, so that each routes a map only once.
+   */
+  readonly router = new LinkRouter();
   private readonly factors = new Map<string, MapNode>();
   private readonly links = new Map<string, MapEdge>();
   private readonly sections = new Map<string, MapSection>();
