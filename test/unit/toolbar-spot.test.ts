@@ -22,6 +22,24 @@ describe('toolbarSpot: where a selected link’s toolbar goes', () => {
     expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, [])).toEqual({ x: 400, y: 410 });
   });
 
+  it('keeps off another link’s line: above when one runs just below the middle', () => {
+    // A line across the view 30 below the middle, where the toolbar would go.
+    const other = Array.from({ length: 50 }, (_, i) => ({ x: i * 20, y: 430 }));
+    expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, [], [], [other])).toEqual({ x: 400, y: 340 });
+  });
+
+  it('would rather cover another link’s line beside its own than go far from it or cover a factor', () => {
+    // Lines above and below and a factor to each side: every spot near the middle covers something.
+    const lines = [Array.from({ length: 50 }, (_, i) => ({ x: i * 20, y: 430 })), Array.from({ length: 50 }, (_, i) => ({ x: i * 20, y: 370 }))];
+    const farBelow = Array.from({ length: 50 }, (_, i) => ({ x: i * 20, y: 480 }));
+    const farAbove = Array.from({ length: 50 }, (_, i) => ({ x: i * 20, y: 320 }));
+    const sides = [{ x: 300, y: 392, width: 180, height: 16 }, { x: 520, y: 392, width: 180, height: 16 }];
+    const spot = toolbarSpot({ x: 500, y: 400 }, size, 10, view, sides, [], [...lines, farBelow, farAbove])!;
+    const covers = (b: { x: number; y: number; width: number; height: number }) => spot.x < b.x + b.width && spot.x + size.width > b.x && spot.y < b.y + b.height && spot.y + size.height > b.y;
+    expect(sides.some(covers)).toBe(false);
+    expect(spot).toEqual({ x: 400, y: 410 });
+  });
+
   it('goes above when a factor is below the middle', () => {
     const below = { x: 420, y: 420, width: 160, height: 60 };
     expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, [below])).toEqual({ x: 400, y: 340 });

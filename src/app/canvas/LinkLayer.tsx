@@ -250,7 +250,7 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
           {draw(moving)}
         </svg>
       )}
-      {toolbarFor && <LinkToolbar edge={toolbarFor.edge} geometry={toolbarFor.geometry} factors={boxById} />}
+      {toolbarFor && <LinkToolbar edge={toolbarFor.edge} geometry={toolbarFor.geometry} factors={boxById} routes={routes} />}
     </>,
     layer,
   );

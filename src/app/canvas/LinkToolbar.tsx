@@ -22,7 +22,15 @@ const SIGN_REACH = 16;
  * buttons stay big enough to hit. The spot is worked out when the link, the factors or the zoom
  * change, not on every frame of a pan: moving it would repaint the whole view each frame.
  */
-export function LinkToolbar({ edge, geometry, factors }: { edge: CausalEdge; geometry: LinkGeometry; factors: ReadonlyMap<string, Box> }) {
+interface Props {
+  edge: CausalEdge;
+  geometry: LinkGeometry;
+  factors: ReadonlyMap<string, Box>;
+  /** Where every link is drawn (this one included): the toolbar keeps off the others' lines too. */
+  routes: ReadonlyMap<string, LinkGeometry>;
+}
+
+export function LinkToolbar({ edge, geometry, factors, routes }: Props) {
   const editor = useEditor();
   const zoom = useStore((s) => s.transform[2]);
   const reactFlowStore = useStoreApi();
@@ -46,7 +54,8 @@ export function LinkToolbar({ edge, geometry, factors }: { edge: CausalEdge; geo
   const sign = { x: geometry.label.x - SIGN_REACH / zoom, y: geometry.label.y - SIGN_REACH / zoom, width: (2 * SIGN_REACH) / zoom, height: (2 * SIGN_REACH) / zoom };
   // Nor over the zoom buttons or the overview map, which sit over the map in its corners.
   const overlays = editor.viewport.coveredAreas();
-  const spot = toolbarSpot(geometry.middle, { width: size.width / zoom, height: size.height / zoom }, GAP / zoom, view, [sign, ...overlays, ...factors.values()], geometry.along);
+  const others = [...routes].filter(([id]) => id !== edge.id).map(([, other]) => other.along);
+  const spot = toolbarSpot(geometry.middle, { width: size.width / zoom, height: size.height / zoom }, GAP / zoom, view, [sign, ...overlays, ...factors.values()], geometry.along, others);
   if (!spot) return null;
   return (
     <div

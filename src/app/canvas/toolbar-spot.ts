@@ -15,14 +15,23 @@ const OTHER_ANCHORS = [0.3, 0.7];
  * Where a link's toolbar goes, in map coordinates (its top-left corner), or null when the link's
  * middle is out of view. Spots lie on rings around the link's middle, and beside two other points
  * of its line (`line`: points along it, end to end); on each ring it tries below, above, right,
- * left, then the four corners. Preferred in turn: a spot beside the middle, then beside the other
- * points, that covers neither anything in `obstacles` (factors, the link's sign, the zoom buttons
- * and the overview map) nor the link's own line; any such spot clear of obstacles, or one a ring
- * further out from the middle; else the one covering the least. A spot is pulled inside the view,
- * so the toolbar is never half off screen. Newcomers found the toolbar hiding factor names, and
- * hiding the very link and sign it edits.
+ * left, then the four corners. Preferred in turn: a spot (beside the middle, then beside the other
+ * points, then a ring further out) that covers nothing in `obstacles` (factors, the link's sign,
+ * the zoom buttons and the overview map), nor the link's own line, nor the lines of other links
+ * (`otherLines`); then one beside the link that covers only other links' lines; then any spot clear
+ * of obstacles; else the one covering the least. A spot is pulled inside the view, so the toolbar
+ * is never half off screen. Newcomers found the toolbar hiding factor names, hiding the very link
+ * and sign it edits, and hiding the other links they were about to click next.
  */
-export function toolbarSpot(middle: Point, size: { width: number; height: number }, gap: number, view: Box, obstacles: Iterable<Box>, line: readonly Point[] = []): Point | null {
+export function toolbarSpot(
+  middle: Point,
+  size: { width: number; height: number },
+  gap: number,
+  view: Box,
+  obstacles: Iterable<Box>,
+  line: readonly Point[] = [],
+  otherLines: Iterable<readonly Point[]> = [],
+): Point | null {
   if (!containsPoint(view, middle)) return null;
   const { width, height } = size;
   const inView = (spot: Point) => ({
@@ -36,7 +45,14 @@ export function toolbarSpot(middle: Point, size: { width: number; height: number
   const covered = (spot: Point) => boxes.reduce((sum, box) => sum + overlapArea({ ...spot, width, height }, box), 0);
   const onLine = (spot: Point) => line.some((p) => containsPoint({ ...spot, width, height }, p));
   const all = [...beside, ...further];
-  const clear = beside.find((spot) => covered(spot) === 0 && !onLine(spot)) ?? all.find((spot) => covered(spot) === 0);
+  // Only the points of other lines that some spot could cover: a large map has tens of thousands.
+  const reach = { x: Math.min(...all.map((s) => s.x)), y: Math.min(...all.map((s) => s.y)) };
+  const area = { ...reach, width: Math.max(...all.map((s) => s.x)) + width - reach.x, height: Math.max(...all.map((s) => s.y)) + height - reach.y };
+  const nearby: Point[] = [];
+  for (const other of otherLines) for (const p of other) if (containsPoint(area, p)) nearby.push(p);
+  const onOthers = (spot: Point) => nearby.some((p) => containsPoint({ ...spot, width, height }, p));
+  const free = (spot: Point) => covered(spot) === 0 && !onLine(spot);
+  const clear = all.find((spot) => free(spot) && !onOthers(spot)) ?? beside.find(free) ?? all.find((spot) => covered(spot) === 0);
   if (clear) return clear;
   let best = all[0]!;
   let bestCovered = Infinity;
