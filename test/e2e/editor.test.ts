@@ -49,6 +49,15 @@ describe('the CLD editor', () => {
     await dragLink(page, 'Short-term funding', 'Staff turnover');
     await expect.poll(() => polarities(page)).toEqual(['+']);
 
+    // Pointing at a sign draws its link's line thicker, to show whose sign it is.
+    const lineWidth = () => page.evaluate(() => getComputedStyle(document.querySelector('.causal-edge')!).strokeWidth);
+    const plainWidth = await lineWidth();
+    const sign = (await page.getByTestId('edge-polarity').boundingBox())!;
+    await page.mouse.move(sign.x + sign.width / 2, sign.y + sign.height / 2);
+    await expect.poll(lineWidth).toBe('4px');
+    await page.mouse.move(pane.x + 5, pane.y + 5);
+    await expect.poll(lineWidth).toBe(plainWidth);
+
     // Selected and focused, the link keeps its polarity's colour (React Flow's grey was read as
     // "the sign is gone"), with a halo to show it is selected.
     await page.locator('.react-flow__edge').first().focus();
