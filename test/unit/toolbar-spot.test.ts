@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toolbarSpot } from '../../src/app/canvas/toolbar-spot';
+import { toolbarObstacles, toolbarSpot } from '../../src/app/canvas/toolbar-spot';
+import { linkGeometry } from '../../src/app/editor/edge-geometry';
 
 const view = { x: 0, y: 0, width: 1000, height: 800 };
 const size = { width: 200, height: 50 };
@@ -98,5 +99,29 @@ describe('toolbarSpot: where a selected link’s toolbar goes', () => {
 
   it('is not shown for a link whose middle is out of view', () => {
     expect(toolbarSpot({ x: -5, y: 400 }, size, 10, view, [])).toBeNull();
+  });
+});
+
+describe('toolbarObstacles: what a link’s toolbar keeps off', () => {
+  const a = { x: 0, y: 0, width: 160, height: 60 };
+  const b = { x: 500, y: 0, width: 160, height: 60 };
+  const c = { x: 250, y: 300, width: 160, height: 60 };
+  const routes = new Map([['ab', linkGeometry(a, b, 0)], ['bc', linkGeometry(b, c, 0)], ['ca', linkGeometry(c, a, 0)]]);
+  const overlay = { x: 900, y: 600, width: 200, height: 150 };
+  const covers = (box: { x: number; y: number; width: number; height: number }, p: { x: number; y: number }) => p.x >= box.x && p.x <= box.x + box.width && p.y >= box.y && p.y <= box.y + box.height;
+
+  it('factors, overlays, its own sign and every other sign; the other links’ lines, not its own', () => {
+    const { obstacles, otherLines } = toolbarObstacles('ab', routes, [a, b, c], [overlay], 1);
+    expect(obstacles).toEqual(expect.arrayContaining([a, b, c, overlay]));
+    for (const id of ['ab', 'bc', 'ca']) expect(obstacles.some((o) => covers(o, routes.get(id)!.label)), id).toBe(true);
+    expect(obstacles).toHaveLength(4 + 3);
+    expect(otherLines).toEqual([routes.get('bc')!.along, routes.get('ca')!.along]);
+  });
+
+  it('keeps further from its own sign when zoomed out, never less than the sign itself', () => {
+    const far = toolbarObstacles('ab', routes, [], [], 0.25).obstacles[0]!;
+    const near = toolbarObstacles('ab', routes, [], [], 4).obstacles[0]!;
+    expect(far.width).toBe(2 * 16 / 0.25);
+    expect(near.width).toBe(30);
   });
 });

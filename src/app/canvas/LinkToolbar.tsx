@@ -6,14 +6,12 @@ import type { Box, LinkGeometry } from '../editor/edge-geometry';
 import { viewRect } from './culling';
 import type { CausalEdge } from './flow-store';
 import { containsPoint } from '../../core/geometry/rect';
-import { toolbarSpot } from './toolbar-spot';
+import { toolbarObstacles, toolbarSpot } from './toolbar-spot';
 
 const stop = (event: PointerEvent) => event.stopPropagation();
 
 /** Screen pixels between the link's middle and the toolbar. */
 const GAP = 18;
-/** Screen pixels around the centre of a polarity sign that the toolbar keeps clear of. */
-const SIGN_REACH = 16;
 
 /**
  * One-click polarity and delay for the selected link, beside its middle where it covers no factor
@@ -50,12 +48,9 @@ export function LinkToolbar({ edge, geometry, factors, routes }: Props) {
   });
   const { transform: [x, y], width, height } = reactFlowStore.getState();
   const view = viewRect({ x, y, zoom }, { width, height });
-  // Nor over the link's own sign, which is clicked as often as the toolbar.
-  const sign = { x: geometry.label.x - SIGN_REACH / zoom, y: geometry.label.y - SIGN_REACH / zoom, width: (2 * SIGN_REACH) / zoom, height: (2 * SIGN_REACH) / zoom };
-  // Nor over the zoom buttons or the overview map, which sit over the map in its corners.
-  const overlays = editor.viewport.coveredAreas();
-  const others = [...routes].filter(([id]) => id !== edge.id).map(([, other]) => other.along);
-  const spot = toolbarSpot(geometry.middle, { width: size.width / zoom, height: size.height / zoom }, GAP / zoom, view, [sign, ...overlays, ...factors.values()], geometry.along, others);
+  // Off factors, signs, the zoom buttons and the overview map, and other links' lines where it can.
+  const { obstacles, otherLines } = toolbarObstacles(edge.id, routes, factors.values(), editor.viewport.coveredAreas(), zoom);
+  const spot = toolbarSpot(geometry.middle, { width: size.width / zoom, height: size.height / zoom }, GAP / zoom, view, obstacles, geometry.along, otherLines);
   if (!spot) return null;
   return (
     <div

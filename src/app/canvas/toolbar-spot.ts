@@ -1,5 +1,5 @@
 import { containsPoint, overlapArea } from '../../core/geometry/rect';
-import type { Box, Point } from '../editor/edge-geometry';
+import type { Box, LinkGeometry, Point } from '../editor/edge-geometry';
 
 /**
  * How many rings of spots are tried: beside the link's middle, then one toolbar height further out.
@@ -64,6 +64,37 @@ export function toolbarSpot(
     }
   }
   return best;
+}
+
+/** Screen pixels around the centre of the link's own sign that its toolbar keeps clear of. */
+const SIGN_REACH = 16;
+/** How far a sign reaches from its centre in map units (its disc, r = 13, and its ring). */
+const SIGN_RADIUS = 15;
+
+/**
+ * What a link's toolbar keeps off (toolbarSpot's `obstacles` and `otherLines`), at `zoom`: the
+ * factors, the link's own sign (clicked as often as the toolbar), the zoom buttons and overview
+ * map (`overlays`), every other link's sign (a newcomer found one hidden), and, where it can, the
+ * other links' lines.
+ */
+export function toolbarObstacles(
+  id: string,
+  routes: ReadonlyMap<string, LinkGeometry>,
+  factors: Iterable<Box>,
+  overlays: readonly Box[],
+  zoom: number,
+): { obstacles: Box[]; otherLines: (readonly Point[])[] } {
+  const signBox = (p: Point, reach: number) => ({ x: p.x - reach, y: p.y - reach, width: 2 * reach, height: 2 * reach });
+  const own = routes.get(id);
+  const obstacles: Box[] = [...overlays, ...factors];
+  if (own) obstacles.push(signBox(own.label, Math.max(SIGN_REACH / zoom, SIGN_RADIUS)));
+  const otherLines: (readonly Point[])[] = [];
+  for (const [other, geometry] of routes) {
+    if (other === id) continue;
+    obstacles.push(signBox(geometry.label, SIGN_RADIUS));
+    otherLines.push(geometry.along);
+  }
+  return { obstacles, otherLines };
 }
 
 /** The eight spots `distance` from the middle: below, above, right, left, then the corners. */
