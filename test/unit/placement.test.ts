@@ -22,6 +22,19 @@ describe('placing a new factor', () => {
     expect(spot.x).toBe(200); // straight above or below, the nearest ring
   });
 
+  it('would rather sit across a link near where it was wanted than clear of links far away', () => {
+    // Links every 100 units across the middle of the map: no spot within two rings is clear of them,
+    // but further up and down there is room.
+    const links = Array.from({ length: 10 }, (_, i) => ({ from: { x: -2000, y: -350 + i * 100 }, to: { x: 2400, y: -350 + i * 100 } }));
+    const spot = freeSpot({ x: 200, y: 100 }, [box(200, 100)], { links });
+    expect(Math.abs(spot.x - 200)).toBeLessThanOrEqual(2 * (NEW_FACTOR_SIZE.width + 24));
+    expect(Math.abs(spot.y - 100)).toBeLessThanOrEqual(2 * (NEW_FACTOR_SIZE.height + 24));
+    // With a clear spot near, it still takes that.
+    const fewer = links.filter((l) => l.from.y !== -50 && l.from.y !== 50);
+    const clear = freeSpot({ x: 200, y: 100 }, [box(200, 100)], { links: fewer });
+    expect(fewer.some((l) => crosses(l, { ...clear, ...NEW_FACTOR_SIZE }))).toBe(false);
+  });
+
   it('prefers a spot in view to a nearer one off screen', () => {
     const view = { x: 0, y: 0, width: 800, height: 600 };
     const spot = freeSpot({ x: 700, y: 100 }, [], { within: view });

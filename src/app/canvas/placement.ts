@@ -65,32 +65,44 @@ export interface SpotPreferences {
   size?: { width: number; height: number };
 }
 
+/** Rings of the search within which a spot counts as near where it was wanted. */
+const NEAR_RINGS = 2;
+/** Rings searched in all. */
+const ALL_RINGS = 12;
+
 /**
  * The free spot nearest to `wanted` (top-left corner) where a new factor does not cover an
  * existing one: searched ring by ring on a grid, bounded. Better still, and tried first, a spot
  * in view that no link runs under: a newcomer's factors typed into quick entry landed on links
- * and off screen, and they could not see what they had made.
+ * and off screen, and they could not see what they had made. But near comes before clear of
+ * links: on a busy map the nearest spot no link ran under was far away, and a newcomer's new
+ * cause landed across the map from the effect it was typed beside, its link swooping round
+ * everything to reach it.
  */
 export function freeSpot(wanted: { x: number; y: number }, existing: readonly Box[], prefer: SpotPreferences = {}): { x: number; y: number } {
-  const tests: ((c: Required<Box>) => boolean)[] = [];
+  const tests: { acceptable: (c: Required<Box>) => boolean; rings: number }[] = [];
   const { within, links = [], size = NEW_FACTOR_SIZE } = prefer;
-  if (within && links.length > 0) tests.push((c) => containsRect(within, c) && !links.some((l) => crosses(l, c)));
-  if (within) tests.push((c) => containsRect(within, c));
-  if (links.length > 0) tests.push((c) => !links.some((l) => crosses(l, c)));
-  tests.push(() => true);
-  for (const acceptable of tests) {
-    const spot = nearestFree(wanted, existing, size, acceptable);
+  const inView = (c: Required<Box>) => !within || containsRect(within, c);
+  const offLinks = (c: Required<Box>) => !links.some((l) => crosses(l, c));
+  tests.push({ acceptable: (c) => inView(c) && offLinks(c), rings: NEAR_RINGS });
+  if (links.length > 0) tests.push({ acceptable: inView, rings: NEAR_RINGS });
+  tests.push({ acceptable: (c) => inView(c) && offLinks(c), rings: ALL_RINGS });
+  if (within) tests.push({ acceptable: inView, rings: ALL_RINGS });
+  if (links.length > 0) tests.push({ acceptable: offLinks, rings: ALL_RINGS });
+  tests.push({ acceptable: () => true, rings: ALL_RINGS });
+  for (const { acceptable, rings } of tests) {
+    const spot = nearestFree(wanted, existing, size, acceptable, rings);
     if (spot) return spot;
   }
   return wanted;
 }
 
 function nearestFree(
-  wanted: { x: number; y: number }, existing: readonly Box[], size: { width: number; height: number }, acceptable: (c: Required<Box>) => boolean,
+  wanted: { x: number; y: number }, existing: readonly Box[], size: { width: number; height: number }, acceptable: (c: Required<Box>) => boolean, rings: number,
 ): { x: number; y: number } | null {
   const stepX = size.width + GAP;
   const stepY = size.height + GAP;
-  for (let ring = 0; ring <= 12; ring++) {
+  for (let ring = 0; ring <= rings; ring++) {
     const around: { dx: number; dy: number }[] = [];
     for (let dy = -ring; dy <= ring; dy++) {
       for (let dx = -ring; dx <= ring; dx++) if (Math.max(Math.abs(dx), Math.abs(dy)) === ring) around.push({ dx, dy });
