@@ -51,8 +51,12 @@ const isValidConnection = (c: { source: string; target: string }) => c.source !=
  * paints on every frame of a pan: thousands on a large map seen whole. They go while zoomed out.
  */
 const FAR_ZOOM = 0.2;
-/** Screen pixels that something revealed is kept from the edge of the view. */
-const REVEAL_MARGIN = 40;
+/**
+ * Screen pixels that something revealed is kept from the edge of the view. Small: at 40 the view
+ * moved after nearly every link a newcomer drew, a few dozen pixels each time, and they had to
+ * find their factors again before the next one.
+ */
+const REVEAL_MARGIN = 16;
 /** How long a reveal's move of the view takes (ms). */
 const REVEAL_MS = 200;
 
