@@ -6,7 +6,7 @@
  * them all from the store), so a link to a factor outside the area still has both its ends.
  * Pure geometry, unit-tested without a browser.
  */
-import { overlaps } from '../../core/geometry/rect';
+import { boundsOfBoxes, overlaps, type Rect } from '../../core/geometry/rect';
 import type { CanvasNode, CausalEdge, FactorNode } from './flow-store';
 import { LinkRouter } from './link-routes';
 import { NEW_FACTOR_SIZE } from './placement';
@@ -17,7 +17,7 @@ import { NEW_FACTOR_SIZE } from './placement';
  */
 export const CULL_ABOVE = 300;
 
-export interface Rect { x: number; y: number; width: number; height: number }
+export type { Rect };
 export interface ViewportLike { x: number; y: number; zoom: number }
 
 /** How far the area reaches beyond the view on each side, as a share of the view's size. */
@@ -68,21 +68,6 @@ function nodeOverlaps(node: CanvasNode, area: Rect): boolean {
  */
 export function nodesInArea(nodes: readonly CanvasNode[], area: Rect): CanvasNode[] {
   return nodes.filter((node) => node.type === 'section' || node.selected === true || nodeOverlaps(node, area));
-}
-
-/** The smallest rectangle holding every box, or null for none. */
-export function boundsOfBoxes(boxes: Iterable<Rect>): Rect | null {
-  let left = Infinity;
-  let top = Infinity;
-  let right = -Infinity;
-  let bottom = -Infinity;
-  for (const { x, y, width, height } of boxes) {
-    left = Math.min(left, x);
-    top = Math.min(top, y);
-    right = Math.max(right, x + width);
-    bottom = Math.max(bottom, y + height);
-  }
-  return left === Infinity ? null : { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 /** Where the shown (not hidden) nodes are drawn, all together. */

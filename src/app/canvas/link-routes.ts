@@ -204,6 +204,18 @@ function sameDrawing(a: LinkGeometry, b: LinkGeometry): boolean {
   return a.path === b.path && a.label.x === b.label.x && a.label.y === b.label.y;
 }
 
+/** The route drawn before when it is drawn the same, so that React's memo skips its view. */
+function keepIfSame(before: LinkGeometry | undefined, drawn: LinkGeometry): LinkGeometry {
+  return before && sameDrawing(before, drawn) ? before : drawn;
+}
+
+interface Ends { from: Box; to: Box; lane: number }
+
+/** Whether a link is drawn between the very same boxes (objects kept while their factors are unchanged) in the same lane. */
+function sameEnds(before: Ends | undefined, from: Box, to: Box, lane: number): boolean {
+  return before !== undefined && before.from === from && before.to === to && before.lane === lane;
+}
+
 /**
  * Routes a map's links, remembering the last routes: while factors are dragged, links not touching
  * them keep their drawing, and a link drawn as before keeps the same object (React's memo then
@@ -213,7 +225,7 @@ function sameDrawing(a: LinkGeometry, b: LinkGeometry): boolean {
 export class LinkRouter {
   private routes = new Map<string, LinkGeometry>();
   /** The boxes and lane each route was drawn between: a plain route is reused while they are the same. */
-  private ends = new Map<string, { from: Box; to: Box; lane: number }>();
+  private ends = new Map<string, Ends>();
   private avoided = false;
 
   /** What the last routes were worked out from, by value. */
@@ -237,7 +249,7 @@ export class LinkRouter {
     const obstacles = avoid ? new Obstacles(boxes.values()) : null;
     const arrowheads = avoid ? new Arrowheads() : null;
     const toRoute: RoutableLink[] = [];
-    const ends = new Map<string, { from: Box; to: Box; lane: number }>();
+    const ends = new Map<string, Ends>();
     for (const link of all) {
       const from = boxes.get(link.source);
       const to = boxes.get(link.target);
@@ -246,7 +258,7 @@ export class LinkRouter {
       ends.set(link.id, { from, to, lane });
       // A plain route depends on its two boxes alone (the same objects while their factors are unchanged).
       const before = this.ends.get(link.id);
-      const unchanged = !avoid && !this.avoided && before !== undefined && before.from === from && before.to === to && before.lane === lane;
+      const unchanged = !avoid && !this.avoided && sameEnds(before, from, to, lane);
       const kept = unchanged || (dragging && !dragged.has(link.source) && !dragged.has(link.target)) ? previous.get(link.id) : undefined;
       if (kept) {
         next.set(link.id, kept);
@@ -264,8 +276,7 @@ export class LinkRouter {
         obstacles.placeSign(drawn.label);
         arrowheads.place(link.target, drawn.end);
       } else drawn = linkGeometry(from, to, lane);
-      const before = previous.get(link.id);
-      next.set(link.id, before && sameDrawing(before, drawn) ? before : drawn);
+      next.set(link.id, keepIfSame(previous.get(link.id), drawn));
     }
     this.routes = next;
     this.ends = ends;
@@ -287,12 +298,9 @@ export class LinkRouter {
           continue;
         }
         const lane = link.data!.lane;
-        const before = this.ends.get(link.id);
-        if (before && before.from === from && before.to === to && before.lane === lane && next.has(link.id)) continue;
+        if (sameEnds(this.ends.get(link.id), from, to, lane) && next.has(link.id)) continue;
         this.ends.set(link.id, { from, to, lane });
-        const drawn = linkGeometry(from, to, lane);
-        const previous = next.get(link.id);
-        next.set(link.id, previous && sameDrawing(previous, drawn) ? previous : drawn);
+        next.set(link.id, keepIfSame(next.get(link.id), linkGeometry(from, to, lane)));
       }
     }
     this.routes = next;

@@ -1,4 +1,4 @@
-import { containsPoint, overlapArea } from '../../core/geometry/rect';
+import { boundsOfBoxes, containsPoint, overlapArea, overlaps } from '../../core/geometry/rect';
 import type { Box, LinkGeometry, Point } from '../editor/edge-geometry';
 
 /**
@@ -41,13 +41,13 @@ export function toolbarSpot(
   const anchors = [middle, ...(line.length > 1 ? OTHER_ANCHORS.map((t) => line[Math.round(t * (line.length - 1))]!).filter((p) => containsPoint(view, p)) : [])];
   const beside = anchors.flatMap((anchor) => ringSpots(anchor, size, gap).map(inView));
   const further = Array.from({ length: RINGS - 1 }, (_, ring) => ringSpots(middle, size, gap + (ring + 1) * height).map(inView)).flat();
-  const boxes = [...obstacles];
+  const all = [...beside, ...further];
+  // Only the obstacles and the points of other lines that some spot could cover: a large map has
+  // thousands of factors and signs and tens of thousands of points.
+  const area = boundsOfBoxes(all.map((spot) => ({ ...spot, width, height })))!;
+  const boxes = [...obstacles].filter((box) => overlaps(box, area));
   const covered = (spot: Point) => boxes.reduce((sum, box) => sum + overlapArea({ ...spot, width, height }, box), 0);
   const onLine = (spot: Point) => line.some((p) => containsPoint({ ...spot, width, height }, p));
-  const all = [...beside, ...further];
-  // Only the points of other lines that some spot could cover: a large map has tens of thousands.
-  const reach = { x: Math.min(...all.map((s) => s.x)), y: Math.min(...all.map((s) => s.y)) };
-  const area = { ...reach, width: Math.max(...all.map((s) => s.x)) + width - reach.x, height: Math.max(...all.map((s) => s.y)) + height - reach.y };
   const nearby: Point[] = [];
   for (const other of otherLines) for (const p of other) if (containsPoint(area, p)) nearby.push(p);
   const onOthers = (spot: Point) => nearby.some((p) => containsPoint({ ...spot, width, height }, p));
@@ -110,7 +110,6 @@ function ringSpots(middle: Point, { width, height }: { width: number; height: nu
     { x: middle.x - distance - width, y: middle.y + distance },
   ];
 }
-
 
 /** Keeps `value` in [low, high]; when the range is empty (a view narrower than the toolbar), `low`. */
 function clamp(value: number, low: number, high: number): number {

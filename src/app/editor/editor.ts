@@ -6,7 +6,7 @@ import { edgesMap, nodesMap, sectionsMap } from '../../core/model/schema';
 import type { MapEdge, NodeKind, Polarity } from '../../core/model/types';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import type { FlowStore } from '../canvas/flow-store';
-import { boundsOfBoxes, type Rect } from '../canvas/culling';
+import { boundsOfBoxes, type Rect } from '../../core/geometry/rect';
 import { NEW_FACTOR_SIZE, estimatedFactorSize, freeSpot, type SpotPreferences } from '../canvas/placement';
 import {
   makePayload, pastePayload, payloadFromHtml, payloadToHtml, payloadToText, type ClipboardPayload,
