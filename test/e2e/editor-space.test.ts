@@ -2,8 +2,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBrowserSuite } from '../helpers/e2e';
 import { dragLink, factorLabels, factorNode, joinAs, viewSettled, type Person } from '../helpers/people';
-import { createMap } from '../helpers/server';
-import { connectClient, waitSynced } from '../helpers/clients';
+import { createMap, type CreatedMap } from '../helpers/server';
+import { connectClient, waitSynced, type Client } from '../helpers/clients';
 import { addFactor as addFactorOp, addLink, edgesMap, nodesMap } from '../../src/core/model';
 import { linkGeometry, pointOnCurve } from '../../src/app/editor/edge-geometry';
 import { estimatedFactorSize } from '../../src/app/canvas/placement';
@@ -17,6 +17,18 @@ async function join(link: string, name: string, options: Parameters<typeof joinA
 
 async function boxOf(page: Page, label: string) {
   return (await factorNode(page, label).boundingBox())!;
+}
+
+/** A new map and a stock client that writes into it, closed after `body` whatever happens. */
+async function withSeeder(title: string, body: (map: CreatedMap, seeder: Client) => Promise<void>): Promise<void> {
+  const map = await createMap(suite.server.url, { title });
+  const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });
+  try {
+    await waitSynced(seeder);
+    await body(map, seeder);
+  } finally {
+    seeder.destroy();
+  }
 }
 
 /** React Flow's viewport transform: pan (x, y) and zoom. */
@@ -269,10 +281,7 @@ describe('sections, layout and touch', () => {
     await cdp.detach();
   });
   it('a link drawn near the edge of the view is brought whole into view, sign and all', async () => {
-    const map = await createMap(suite.server.url, { title: 'Edge' });
-    const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });
-    try {
-      await waitSynced(seeder);
+    await withSeeder('Edge', async (map, seeder) => {
       addFactorOp(seeder.doc, { label: 'Cause', x: 0, y: 0 });
       // Close enough that the link fits across the view at the zoom below.
       addFactorOp(seeder.doc, { label: 'Effect', x: 220, y: 0 });
@@ -311,16 +320,11 @@ describe('sections, layout and touch', () => {
       expect((await boxOf(page, 'Cause')).y - pane.y).toBeLessThan(pane.height / 3);
       expect((await viewport(page)).zoom).toBeCloseTo(zoom, 5);
       expect(sue.errors).toEqual([]);
-    } finally {
-      seeder.destroy();
-    }
+    });
   }, 60_000);
 
   it('draws a link around a factor that stands in its way, not under it', async () => {
-    const map = await createMap(suite.server.url, { title: 'In the way' });
-    const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });
-    try {
-      await waitSynced(seeder);
+    await withSeeder('In the way', async (map, seeder) => {
       const a = addFactorOp(seeder.doc, { label: 'Cause', x: 0, y: 0 });
       const b = addFactorOp(seeder.doc, { label: 'Effect', x: 700, y: 0 });
       addFactorOp(seeder.doc, { label: 'Bystander', x: 300, y: -60 });
@@ -347,16 +351,11 @@ describe('sections, layout and touch', () => {
       const drawn = await page.locator('.react-flow__edge-path.causal-edge').getAttribute('d');
       expect(on(curvePoints(drawn!))).toBe(false);
       expect(viv.errors).toEqual([]);
-    } finally {
-      seeder.destroy();
-    }
+    });
   }, 60_000);
 
   it('zoomed far out, polarity signs are not drawn; zoomed in again, they are', async () => {
-    const map = await createMap(suite.server.url, { title: 'Far apart' });
-    const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });
-    try {
-      await waitSynced(seeder);
+    await withSeeder('Far apart', async (map, seeder) => {
       // Two factors a long way apart: fitting both in view needs a zoom far below FAR_ZOOM.
       const a = addFactorOp(seeder.doc, { label: 'Here', x: 0, y: 0 });
       const b = addFactorOp(seeder.doc, { label: 'Far away', x: 12_000, y: 0 });
@@ -374,16 +373,11 @@ describe('sections, layout and touch', () => {
       await expect.poll(() => page.locator('.canvas').getAttribute('class')).not.toMatch(/\bis-far\b/);
       expect(await page.getByTestId('edge-polarity').isVisible()).toBe(true);
       expect(far.errors).toEqual([]);
-    } finally {
-      seeder.destroy();
-    }
+    });
   }, 60_000);
 
   it('zoomed far out, a factor is one target without link knobs; zoomed in again, links are drawn by hand to a factor added meanwhile', async () => {
-    const map = await createMap(suite.server.url, { title: 'Far and near' });
-    const seeder = connectClient(suite.server.wsUrl, map.id, map.tokens.facilitator, { client: 'seeder' });
-    try {
-      await waitSynced(seeder);
+    await withSeeder('Far and near', async (map, seeder) => {
       const a = addFactorOp(seeder.doc, { label: 'Here', x: 0, y: 0 });
       // Far above and below: it sits in the middle of the view, which fits them all far below FAR_ZOOM.
       addFactorOp(seeder.doc, { label: 'Far above', x: 0, y: -2_500 });
@@ -420,9 +414,7 @@ describe('sections, layout and touch', () => {
       await expect.poll(() => [...edgesMap(seeder.doc).values()].map((e) => `${String(e.get('source'))}>${String(e.get('target'))}`)).toEqual([`${a}>${b}`]);
       expect(nodesMap(seeder.doc).size).toBe(4);
       expect(editor.errors).toEqual([]);
-    } finally {
-      seeder.destroy();
-    }
+    });
   }, 60_000);
 });
 
