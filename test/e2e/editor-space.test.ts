@@ -277,8 +277,74 @@ describe('sections, layout and touch', () => {
     for (let i = 1; i <= 8; i++) await touch('touchMove', [{ x: start!.x + i * 12, y: start!.y - i * 6 }]);
     await touch('touchEnd', []);
     await expect.poll(async () => (await viewport(page)).x).toBeGreaterThan(panBefore.x + 50);
+    // Fingers need the canvas to take every touch itself (hit-regions.ts keeps it so on touch screens).
+    expect(await page.locator('.react-flow__pane').evaluate((el) => getComputedStyle(el).touchAction)).toBe('none');
     expect(pat.errors).toEqual([]);
     await cdp.detach();
+  });
+
+  it('the wheel zooms again and again, and still after a pan and after a factor is dragged', async () => {
+    const map = await createMap(suite.server.url, { title: 'Wheel' });
+    const wes = await join(map.links.editor, 'Wes');
+    const { page } = wes;
+    await page.getByTestId('quick-entry').fill('Short-term funding -> + Staff turnover');
+    await page.getByTestId('quick-entry').press('Enter');
+    await expect.poll(() => factorLabels(page)).toEqual(['Short-term funding', 'Staff turnover']);
+    await viewSettled(page);
+    /** A point of empty canvas, clear of the factors and of the overview and zoom buttons. */
+    const emptySpot = async () => {
+      const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+      const spot = await page.evaluate((p) => {
+        for (let y = p.y + 40; y < p.y + p.height - 40; y += 20) {
+          for (let x = p.x + 60; x < p.x + p.width - 260; x += 20) {
+            if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+          }
+        }
+        return null;
+      }, pane);
+      expect(spot).not.toBeNull();
+      return spot!;
+    };
+    /** One notch of the wheel over empty canvas; the zoom it leaves once the view has settled. */
+    const wheel = async (dy: number) => {
+      const before = (await viewport(page)).zoom;
+      const at = await emptySpot();
+      await page.mouse.move(at.x, at.y);
+      await page.mouse.wheel(0, dy);
+      await expect.poll(async () => (await viewport(page)).zoom).not.toBe(before);
+      await viewSettled(page);
+      return (await viewport(page)).zoom;
+    };
+    // A mouse-only screen: the canvas leaves touches to the browser (hit-regions.ts).
+    expect(await page.locator('.react-flow__pane').evaluate((el) => getComputedStyle(el).touchAction)).toBe('auto');
+
+    const first = await wheel(-200);
+    const second = await wheel(-200);
+    expect(second).toBeGreaterThan(first);
+
+    // Pan by dragging the empty canvas; the wheel still zooms afterwards.
+    const panBefore = await viewport(page);
+    const grab = await emptySpot();
+    await page.mouse.move(grab.x, grab.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 6; i++) await page.mouse.move(grab.x + i * 10, grab.y + i * 4);
+    await page.mouse.up();
+    await expect.poll(async () => (await viewport(page)).x).toBeGreaterThan(panBefore.x + 40);
+    await viewSettled(page);
+    const afterPan = await wheel(300);
+    expect(afterPan).toBeLessThan(second);
+
+    // Drag a factor; the wheel still zooms afterwards.
+    const box = await boxOf(page, 'Staff turnover');
+    const from = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 6; i++) await page.mouse.move(from.x + i * 8, from.y + i * 8);
+    await page.mouse.up();
+    await expect.poll(async () => (await boxOf(page, 'Staff turnover')).x).toBeGreaterThan(box.x + 30);
+    const afterDrag = await wheel(-300);
+    expect(afterDrag).toBeGreaterThan(afterPan);
+    expect(wes.errors).toEqual([]);
   });
   it('a link drawn near the edge of the view is brought whole into view, sign and all', async () => {
     await withSeeder('Edge', async (map, seeder) => {

@@ -15,6 +15,7 @@ import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
 import { LinkLayer } from './LinkLayer';
 import { OverviewMap } from './OverviewMap';
+import { hasTouchInput, pauseWheel } from './hit-regions';
 import { panToShow } from './reveal-view';
 import SectionNodeView from './SectionNodeView';
 import './canvas-gesture.css';
@@ -120,6 +121,24 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const boxSelect = useUi(editor.ui, selectBox);
   const readOnly = !editor.canEdit;
   const size = useRef({ width, height });
+  const container = useRef<HTMLDivElement>(null);
+
+  // Hit regions the browser would otherwise rebuild on every frame of a gesture (hit-regions.ts).
+  useEffect(() => {
+    container.current?.classList.toggle('has-touch', hasTouchInput());
+  }, []);
+  const onPointerDownCapture = useCallback((event: ReactPointerEvent) => {
+    if (event.pointerType !== 'mouse') container.current?.classList.add('has-touch');
+  }, []);
+  const resumeWheelNow = useRef<(() => void) | null>(null);
+  const pauseWheelUntilGestureEnds = useCallback(() => {
+    resumeWheelNow.current ??= pauseWheel(container.current?.querySelector('.react-flow__renderer') ?? null);
+  }, []);
+  const resumeWheel = useCallback(() => {
+    resumeWheelNow.current?.();
+    resumeWheelNow.current = null;
+  }, []);
+  useEffect(() => resumeWheel, [resumeWheel]);
   size.current = { width, height };
   const userMoved = useRef(onUserMoved);
   userMoved.current = onUserMoved;
@@ -276,6 +295,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     // A pan by hand has begun to move: now the drawing need not be hit-tested (canvas-gesture.css).
     // Not on the press itself, or the click that selects a factor would land on the cover instead.
     if (event) container.current?.classList.add('is-panning');
+    // A pan by pointer, not by wheel: no wheel is needed until it ends (hit-regions.ts).
+    if (event && (event as Event).type !== 'wheel') pauseWheelUntilGestureEnds();
     // Only a move by hand (a programmatic one has no event) ends following, and only once the
     // view really moves: a press on the canvas, or a click on a factor, leaves it following.
     if (event && !movedByHand.current) {
@@ -284,16 +305,17 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     }
     if (viewport.zoom !== lastZoom.current) container.current?.classList.add('is-zooming');
     lastZoom.current = viewport.zoom;
-  }, [shareView, followView, markFar]);
+  }, [shareView, followView, markFar, pauseWheelUntilGestureEnds]);
   const lastZoom = useRef(0);
   const movedByHand = useRef(false);
   const fitAllAnimated = useCallback(() => fitAll(200), [fitAll]);
   const onMoveEnd = useCallback((_event: unknown, viewport: Viewport) => {
+    resumeWheel();
     container.current?.classList.remove('is-panning');
     container.current?.classList.remove('is-zooming');
     movedByHand.current = false;
     editor.lastView = viewport;
-  }, [editor]);
+  }, [editor, resumeWheel]);
   const onInit = useCallback((instance: { getViewport: () => Viewport }) => {
     const viewport = instance.getViewport();
     shareView(viewport);
@@ -348,15 +370,16 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   }, [editor]);
 
   // While factors are dragged the rest of the canvas is not hit-tested (canvas-gesture.css); set on the element, not through React.
-  const container = useRef<HTMLDivElement>(null);
   const onSelectionDragStart = useCallback((_event: unknown, nodes: CanvasNode[]) => {
     container.current?.classList.add('is-dragging-nodes');
+    pauseWheelUntilGestureEnds();
     store.startDrag(nodes.map((n) => n.id));
-  }, [store]);
+  }, [store, pauseWheelUntilGestureEnds]);
   const onSelectionDragStop = useCallback((_event: unknown, nodes: CanvasNode[]) => {
     container.current?.classList.remove('is-dragging-nodes');
+    resumeWheel();
     store.endDrag(nodes.map((n) => n.id));
-  }, [store]);
+  }, [store, resumeWheel]);
   /*
    * Links are not React Flow's (LinkLayer), so it no longer drops them from the selection when a
    * click, a drag or a box selects factors, or when the empty canvas is clicked: that is done here,
@@ -413,7 +436,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   }, [store]);
 
   return (
-    <div className="canvas" ref={container} onContextMenu={onContextMenu} onFocus={onFocus} {...longPress()}>
+    <div className="canvas" ref={container} onContextMenu={onContextMenu} onFocus={onFocus} onPointerDownCapture={onPointerDownCapture} {...longPress()}>
       <FarZoomContext.Provider value={far}>
       <EdgeLabelLayer>
       <ReactFlow<CanvasNode, CausalEdge>
