@@ -224,6 +224,12 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
   const toolbarFor = selectedCount === 1 && alone && canEdit ? alone : null;
   return createPortal(
     <>
+      {/* First, so under the other links: see .link-layer--moving in styles.css for why. */}
+      {moving.length > 0 && (
+        <svg className="link-layer link-layer--moving" aria-hidden="true">
+          {draw(moving)}
+        </svg>
+      )}
       <svg className="link-layer" aria-label="Links" role="group">
         <defs>
           {POLARITIES.map((polarity) => (
@@ -245,11 +251,6 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
         </defs>
         {stillLinks}
       </svg>
-      {moving.length > 0 && (
-        <svg className="link-layer link-layer--moving" aria-hidden="true">
-          {draw(moving)}
-        </svg>
-      )}
       {toolbarFor && <LinkToolbar edge={toolbarFor.edge} geometry={toolbarFor.geometry} factors={boxById} routes={routes} />}
     </>,
     layer,
