@@ -143,6 +143,23 @@ describe('the CLD editor', () => {
     await page.mouse.up();
     await page.getByTestId('factor-label-editor').fill('Continuity of support');
     await page.getByTestId('factor-label-editor').press('Enter');
+    await expect.poll(() => factorLabels(page)).toEqual(['Continuity of support', 'Short-term funding', 'Staff turnover']);
+
+    // Let go just beside a factor, not on it: the link goes to that factor (marked while the
+    // pointer is there), not to a new one.
+    await viewSettled(page);
+    const from = factorNode(page, 'Continuity of support');
+    await from.hover();
+    const knob2 = (await from.locator('.react-flow__handle-right').boundingBox())!;
+    const aim = (await factorNode(page, 'Short-term funding').boundingBox())!;
+    await page.mouse.move(knob2.x + knob2.width / 2, knob2.y + knob2.height / 2);
+    await page.mouse.down();
+    // Above its top edge, off its middle: further from each of its handles than React Flow's own
+    // snapping reaches (connectionRadius, from a handle's centre).
+    await page.mouse.move(aim.x + aim.width * 0.2, aim.y - 16, { steps: 12 });
+    await expect.poll(() => factorNode(page, 'Short-term funding').evaluate((el) => el.closest('.react-flow__node')!.classList.contains('is-drop-near'))).toBe(true);
+    await page.mouse.up();
+    await expect.poll(() => page.locator('.react-flow__node.is-drop-near').count()).toBe(0);
 
     const transform = () => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
     await page.locator('.react-flow__controls-zoomin').click();
@@ -150,12 +167,14 @@ describe('the CLD editor', () => {
     const before = await transform();
     await page.getByTestId('view-text').click();
     await expect.poll(() => textViewSentences(page)).toEqual([
+      'Continuity of support increases short-term funding.',
       'Short-term funding increases staff turnover, after a delay.',
       'Staff turnover increases continuity of support.',
     ]);
     // Back to the diagram: the view is where it was left, not fitted afresh.
     await page.getByTestId('view-diagram').click();
     await expect.poll(transform).toBe(before);
+    expect(await factorLabels(page)).toEqual(['Continuity of support', 'Short-term funding', 'Staff turnover']);
     expect(ann.errors).toEqual([]);
   });
 

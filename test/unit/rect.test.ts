@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containsPoint, containsRect, overlapArea, overlaps } from '../../src/core/geometry/rect';
+import { containsPoint, containsRect, distanceToRect, overlapArea, overlaps } from '../../src/core/geometry/rect';
+import { factorNear } from '../../src/app/canvas/drop-target';
 
 const r = { x: 10, y: 20, width: 100, height: 50 };
 
@@ -27,5 +28,33 @@ describe('rectangles', () => {
     expect(overlaps(across, r)).toBe(true);
     expect(overlapArea(r, across)).toBe(10 * 10);
     expect(overlapArea(r, { x: 500, y: 500, width: 1, height: 1 })).toBe(0);
+  });
+
+  it('the distance from a point to a rectangle is 0 inside and on the edge, straight out beside it, and to the corner beyond it', () => {
+    expect(distanceToRect(r, { x: 50, y: 40 })).toBe(0);
+    expect(distanceToRect(r, { x: 110, y: 70 })).toBe(0);
+    expect(distanceToRect(r, { x: 130, y: 40 })).toBe(20);
+    expect(distanceToRect(r, { x: 50, y: 5 })).toBe(15);
+    expect(distanceToRect(r, { x: 113, y: 74 })).toBe(5);
+    expect(distanceToRect(r, { x: 7, y: 16 })).toBe(5);
+  });
+});
+
+describe('where a link let go of beside a factor goes', () => {
+  const boxes: [string, typeof r][] = [
+    ['a', { x: 0, y: 0, width: 150, height: 60 }],
+    ['b', { x: 300, y: 0, width: 150, height: 60 }],
+  ];
+  it('to the nearest factor within reach, never back to the one it comes from', () => {
+    expect(factorNear({ x: 170, y: 30 }, boxes, 28, 'x')).toBe('a');
+    expect(factorNear({ x: 280, y: 30 }, boxes, 28, 'x')).toBe('b');
+    // Between the two, nearer b.
+    expect(factorNear({ x: 230, y: 30 }, boxes, 100, 'x')).toBe('b');
+    expect(factorNear({ x: 170, y: 30 }, boxes, 28, 'a')).toBeNull();
+  });
+  it('to none when every factor is out of reach', () => {
+    expect(factorNear({ x: 225, y: 30 }, boxes, 28, 'x')).toBeNull();
+    expect(factorNear({ x: 75, y: 120 }, boxes, 28, 'x')).toBeNull();
+    expect(factorNear({ x: 75, y: 80 }, [], 28, 'x')).toBeNull();
   });
 });

@@ -16,6 +16,7 @@ import { EdgeLabelLayer } from './edge-label-layer';
 import { LinkLayer } from './LinkLayer';
 import { OverviewMap } from './OverviewMap';
 import { hasTouchInput, pauseWheel } from './hit-regions';
+import { DropReach, useFactorInReach } from './DropReach';
 import { panToShow } from './reveal-view';
 import SectionNodeView from './SectionNodeView';
 import './canvas-gesture.css';
@@ -122,6 +123,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const readOnly = !editor.canEdit;
   const size = useRef({ width, height });
   const container = useRef<HTMLDivElement>(null);
+  const factorInReach = useFactorInReach();
 
   // Hit regions the browser would otherwise rebuild on every frame of a gesture (hit-regions.ts).
   useEffect(() => {
@@ -339,11 +341,18 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   /** A link dropped on empty canvas makes a new factor there, linked from where the drag began. */
   const onConnectEnd = useCallback((event: globalThis.MouseEvent | TouchEvent, state: FinalConnectionState) => {
     if (readOnly || state.isValid || !state.fromNode) return;
-    const target = event.target instanceof Element ? event.target : null;
-    if (!target?.classList.contains('react-flow__pane')) return;
     const point = 'changedTouches' in event ? event.changedTouches[0]! : event;
     const at = flow.screenToFlowPosition({ x: point.clientX, y: point.clientY });
     const from = state.fromNode.id;
+    // Let go just beside a factor: the link is for that factor (DropReach showed it).
+    const near = factorInReach(at, from);
+    if (near) {
+      const link = editor.connect(from, near);
+      if (link) editor.revealLinks([link]);
+      return;
+    }
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target?.classList.contains('react-flow__pane')) return;
     const id = editor.addFactor({ at, edit: false });
     if (id) {
       const link = editor.connect(from, id);
@@ -351,7 +360,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       editor.startEditing(id);
       if (link) editor.revealLinks([link]);
     }
-  }, [editor, flow, readOnly]);
+  }, [editor, flow, readOnly, factorInReach]);
 
   const onPaneDoubleClick = useCallback((event: MouseEvent) => {
     // Only on empty canvas (or inside a section's empty space): a double-click on a factor is for that factor.
@@ -490,6 +499,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
           </ControlButton>
         </Controls>
         <Cursors presence={presence} />
+        {!readOnly && <DropReach />}
       </ReactFlow>
       </EdgeLabelLayer>
       </FarZoomContext.Provider>

@@ -44,3 +44,10 @@ export function boundsOfBoxes(boxes: Iterable<Rect>): Rect | null {
   }
   return left === Infinity ? null : { x: left, y: top, width: right - left, height: bottom - top };
 }
+
+/** How far a point is from a rectangle: 0 inside or on its edge. */
+export function distanceToRect(r: Rect, p: Point): number {
+  const dx = Math.max(r.x - p.x, 0, p.x - (r.x + r.width));
+  const dy = Math.max(r.y - p.y, 0, p.y - (r.y + r.height));
+  return Math.hypot(dx, dy);
+}

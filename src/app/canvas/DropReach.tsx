@@ -1,0 +1,44 @@
+import { useConnection, useReactFlow } from '@xyflow/react';
+import { useEffect } from 'react';
+import { useEditor } from '../editor/context';
+import { nodeBox } from './culling';
+import { DROP_REACH_PX, factorNear } from './drop-target';
+import type { CanvasNode, CausalEdge } from './flow-store';
+
+/** The factor a link being drawn would reach if let go now, beside rather than on a factor. */
+export function useFactorInReach(): (at: { x: number; y: number }, from: string) => string | null {
+  const { store } = useEditor();
+  const flow = useReactFlow<CanvasNode, CausalEdge>();
+  return (at, from) => {
+    const boxes = store.getSnapshot().factors.filter((n) => !n.hidden).map((n) => [n.id, nodeBox(n)] as const);
+    return factorNear(at, boxes, DROP_REACH_PX / flow.getZoom(), from);
+  };
+}
+
+const CLASS = 'is-drop-near';
+
+/**
+ * While a link is drawn, marks the factor it would reach if let go beside it (drop-target.ts),
+ * as pointing at a factor marks it: the person sees where the link will go before letting go.
+ * On the element, not through React: it changes with every move of the pointer.
+ */
+export function DropReach() {
+  // React Flow's own pick (a handle within connectionRadius) when it has one, else ours.
+  // `pointer` is in pixels from the canvas's corner, not in map units.
+  const connection = useConnection((c) => (c.inProgress ? { pointer: c.pointer, from: c.fromNode.id, picked: c.isValid && c.toNode ? c.toNode.id : null } : null));
+  const flow = useReactFlow<CanvasNode, CausalEdge>();
+  const inReach = useFactorInReach();
+  let near: string | null = null;
+  if (connection?.picked) near = connection.picked;
+  else if (connection) {
+    const { x, y, zoom } = flow.getViewport();
+    near = inReach({ x: (connection.pointer.x - x) / zoom, y: (connection.pointer.y - y) / zoom }, connection.from);
+  }
+  useEffect(() => {
+    if (!near) return;
+    const element = document.querySelector(`.react-flow__node[data-id="${CSS.escape(near)}"]`);
+    element?.classList.add(CLASS);
+    return () => element?.classList.remove(CLASS);
+  }, [near]);
+  return null;
+}
