@@ -64,6 +64,20 @@ describe('routing links around factors and signs', () => {
     for (const end of routed) expect(within(end, boxes.get('t')!, 6) && !within(end, boxes.get('t')!, -2)).toBe(true);
   });
 
+  it('keeps a link arriving at a factor’s right edge, arrowhead and sign, off the → knob in its middle', () => {
+    // b is up and to the right of a: b→a, bulging down, arrives at the middle of a's right edge.
+    const boxes = new Map([['a', box(0, 0)], ['b', box(400, -200)]]);
+    const a = boxes.get('a')!;
+    const knob = { x: a.x + a.width + 1, y: a.y + a.height / 2 - 15, width: 30, height: 30 };
+    const plain = linkGeometry(boxes.get('b')!, a, 0);
+    // Drawn its plain way, the arrowhead would sit on the knob.
+    expect(within(plain.end, knob, 7)).toBe(true);
+    const routed = routeLinks([link('ba', 'b', 'a')], boxes, true).get('ba')!;
+    expect(within(routed.end, a, 5)).toBe(true);
+    expect(within(routed.end, knob, 7)).toBe(false);
+    expect(within(routed.label, knob, 13)).toBe(false);
+  });
+
   it('moves a sign off a factor in its way, and off another link’s sign', () => {
     const a = box(0, 0);
     const b = box(600, 0);

@@ -89,7 +89,10 @@ class Obstacles {
   private readonly signs = new BoxGrid(SIGN_RADIUS);
 
   constructor(boxes: Iterable<Box>) {
-    for (const box of boxes) this.factors.add(box);
+    for (const box of boxes) {
+      this.factors.add(box);
+      this.signs.add(knobBox(box));
+    }
   }
 
   /** Whether a sign centred at `p` would sit on a factor or on a sign already placed. */
@@ -136,16 +139,18 @@ class Arrowheads {
     else this.ends.set(factor, [end]);
   }
 
-  /** The least sideways move that keeps this link's arrowhead apart from those already on its effect. */
+  /**
+   * The least sideways move that keeps this link's arrowhead apart from those already on its
+   * effect, and off the effect's → knob.
+   */
   freeShift(factor: string, from: Box, to: Box, { bend, skew }: Shape): number {
-    const taken = this.ends.get(factor);
-    if (!taken) return 0;
+    const taken = this.ends.get(factor) ?? [];
     let best = 0;
     let widest = -1;
     for (const shift of END_SHIFTS) {
       const curve = curveBetween(from, to, bend, skew, shift);
       if (!curve) return 0;
-      const gap = Math.min(...taken.map((p) => Math.hypot(p.x - curve.end.x, p.y - curve.end.y)));
+      const gap = onKnob(to, curve.end) ? 0 : Math.min(ARROWHEAD_GAP, ...taken.map((p) => Math.hypot(p.x - curve.end.x, p.y - curve.end.y)));
       if (gap >= ARROWHEAD_GAP) return shift;
       if (gap > widest) {
         best = shift;
@@ -154,6 +159,24 @@ class Arrowheads {
     }
     return best;
   }
+}
+
+/**
+ * The → knob that starts a link sits on the middle of each factor's right edge, 30 across
+ * (styles.css: .factor__connect). An arrowhead arriving there and the knob hid each other: a
+ * newcomer could not tell which way the link pointed, or whether they would grab the knob.
+ */
+const KNOB = { across: 30, out: 31 };
+/** How near the middle of the right edge an arrowhead meets the knob: its half-height and the arrowhead's half-width. */
+const KNOB_REACH = KNOB.across / 2 + 7;
+
+function onKnob(box: Box, end: Point): boolean {
+  return end.x >= box.x + box.width - 1 && Math.abs(end.y - (box.y + box.height / 2)) < KNOB_REACH;
+}
+
+/** The knob's box, which signs keep off as they keep off factors. */
+function knobBox(box: Box): Box {
+  return { x: box.x + box.width + KNOB.out - KNOB.across, y: box.y + box.height / 2 - KNOB.across / 2, width: KNOB.across, height: KNOB.across };
 }
 
 /** A link's fellows between the same two factors, which decide whether it may change its bend. */
