@@ -154,9 +154,15 @@ describe('the CLD editor', () => {
     const aim = (await factorNode(page, 'Short-term funding').boundingBox())!;
     await page.mouse.move(knob2.x + knob2.width / 2, knob2.y + knob2.height / 2);
     await page.mouse.down();
-    // Above its top edge, off its middle: further from each of its handles than React Flow's own
-    // snapping reaches (connectionRadius, from a handle's centre).
-    await page.mouse.move(aim.x + aim.width * 0.2, aim.y - 16, { steps: 12 });
+    // Just above (or below) its edge, off its middle: further from each of its handles than React
+    // Flow's own snapping reaches (connectionRadius, from a handle's centre). Well inside the
+    // canvas, or React Flow pans the view while the link is held near the edge.
+    const canvas = (await page.locator('.react-flow__pane').boundingBox())!;
+    const above = aim.y - 16;
+    const beside = { x: aim.x + aim.width * 0.15, y: above > canvas.y + 80 ? above : aim.y + aim.height + 16 };
+    expect(beside.y).toBeGreaterThan(canvas.y + 80);
+    expect(beside.y).toBeLessThan(canvas.y + canvas.height - 80);
+    await page.mouse.move(beside.x, beside.y, { steps: 12 });
     await expect.poll(() => factorNode(page, 'Short-term funding').evaluate((el) => el.closest('.react-flow__node')!.classList.contains('is-drop-near'))).toBe(true);
     await page.mouse.up();
     await expect.poll(() => page.locator('.react-flow__node.is-drop-near').count()).toBe(0);
