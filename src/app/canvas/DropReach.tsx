@@ -1,18 +1,21 @@
 import { useConnection, useReactFlow } from '@xyflow/react';
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import { useEditor } from '../editor/context';
 import { nodeBox } from './culling';
 import { DROP_REACH_PX, factorNear } from './drop-target';
-import type { CanvasNode, CausalEdge } from './flow-store';
+import type { CanvasNode, CausalEdge, FactorNode } from './flow-store';
 
 /** The factor a link being drawn would reach if let go now, beside rather than on a factor. */
 export function useFactorInReach(): (at: { x: number; y: number }, from: string) => string | null {
   const { store } = useEditor();
   const flow = useReactFlow<CanvasNode, CausalEdge>();
-  return (at, from) => {
-    const boxes = store.getSnapshot().factors.filter((n) => !n.hidden).map((n) => [n.id, nodeBox(n)] as const);
-    return factorNear(at, boxes, DROP_REACH_PX / flow.getZoom(), from);
-  };
+  // One function for the canvas's life: MapCanvas hands it on to React Flow in onConnectEnd.
+  return useCallback((at, from) => factorNear(at, shownBoxes(store.getSnapshot().factors), DROP_REACH_PX / flow.getZoom(), from), [store, flow]);
+}
+
+/** Each shown factor's id and box, made as they are asked for (this runs on every move of a link being drawn). */
+function* shownBoxes(factors: readonly FactorNode[]): Iterable<readonly [string, ReturnType<typeof nodeBox>]> {
+  for (const node of factors) if (!node.hidden) yield [node.id, nodeBox(node)];
 }
 
 const CLASS = 'is-drop-near';

@@ -15,7 +15,7 @@ import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
 import { LinkLayer } from './LinkLayer';
 import { OverviewMap } from './OverviewMap';
-import { hasTouchInput, pauseWheel } from './hit-regions';
+import { useGestureHitRegions } from './hit-regions';
 import { DropReach, useFactorInReach } from './DropReach';
 import { panToShow } from './reveal-view';
 import SectionNodeView from './SectionNodeView';
@@ -124,23 +124,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const size = useRef({ width, height });
   const container = useRef<HTMLDivElement>(null);
   const factorInReach = useFactorInReach();
-
   // Hit regions the browser would otherwise rebuild on every frame of a gesture (hit-regions.ts).
-  useEffect(() => {
-    container.current?.classList.toggle('has-touch', hasTouchInput());
-  }, []);
-  const onPointerDownCapture = useCallback((event: ReactPointerEvent) => {
-    if (event.pointerType !== 'mouse') container.current?.classList.add('has-touch');
-  }, []);
-  const resumeWheelNow = useRef<(() => void) | null>(null);
-  const pauseWheelUntilGestureEnds = useCallback(() => {
-    resumeWheelNow.current ??= pauseWheel(container.current?.querySelector('.react-flow__renderer') ?? null);
-  }, []);
-  const resumeWheel = useCallback(() => {
-    resumeWheelNow.current?.();
-    resumeWheelNow.current = null;
-  }, []);
-  useEffect(() => resumeWheel, [resumeWheel]);
+  const { pause: pauseWheelUntilGestureEnds, resume: resumeWheel, onPointerDownCapture } = useGestureHitRegions(container);
   size.current = { width, height };
   const userMoved = useRef(onUserMoved);
   userMoved.current = onUserMoved;

@@ -11,6 +11,7 @@
  * no wheel is in play, and put back at its end.
  */
 import { select } from 'd3-selection';
+import { useCallback, useEffect, useRef, type PointerEvent, type RefObject } from 'react';
 
 /** Whether the device has a touch screen or a pen (one is enough: a laptop with a touch screen). */
 export function hasTouchInput(): boolean {
@@ -37,4 +38,28 @@ export function pauseWheel(renderer: Element | null): () => void {
     // React Flow may have put its own (newer) listener back meanwhile; that one wins.
     if (!selection.on(WHEEL)) selection.on(WHEEL, listener, { passive: false });
   };
+}
+
+/**
+ * The canvas's side of the above, for the element holding React Flow: marks it `has-touch` when
+ * the device says so or a finger or pen presses on it, and pauses the wheel from `pause()` to
+ * `resume()` (a pan by pointer or a drag; also resumed when the canvas goes).
+ */
+export function useGestureHitRegions(container: RefObject<HTMLElement | null>) {
+  useEffect(() => {
+    container.current?.classList.toggle('has-touch', hasTouchInput());
+  }, [container]);
+  const onPointerDownCapture = useCallback((event: PointerEvent) => {
+    if (event.pointerType !== 'mouse') container.current?.classList.add('has-touch');
+  }, [container]);
+  const resumeNow = useRef<(() => void) | null>(null);
+  const pause = useCallback(() => {
+    resumeNow.current ??= pauseWheel(container.current?.querySelector('.react-flow__renderer') ?? null);
+  }, [container]);
+  const resume = useCallback(() => {
+    resumeNow.current?.();
+    resumeNow.current = null;
+  }, []);
+  useEffect(() => resume, [resume]);
+  return { pause, resume, onPointerDownCapture };
 }
