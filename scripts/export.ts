@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { joinOptionValues } from './cli-args';
 import * as Y from 'yjs';
 import { CSV_FILES, EXPORT_FORMATS, exportInputFromDoc, exportMap, isExportFormat } from '../src/core/formats';
 import { moderatedIds, readShownMap, redactedIds } from '../src/core/model';
@@ -16,6 +17,16 @@ import { SqliteStore, StoreOpenError } from '../server/store/sqlite';
 const USAGE = `Usage: npm run export -- --map <map id> --format <${Object.keys(EXPORT_FORMATS).join('|')}|history> [--out <file>] [--snapshot <snapshot id>] [--file factors.csv|links.csv|loops.csv] [--data-dir <DATA_DIR>]
 Writes to standard output when --out is not given. DATA_DIR defaults to the DATA_DIR variable, then ./data.`;
 
+const OPTIONS = {
+  map: { type: 'string' },
+  format: { type: 'string', default: 'json' },
+  out: { type: 'string' },
+  snapshot: { type: 'string' },
+  file: { type: 'string' },
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
@@ -25,15 +36,8 @@ async function main(): Promise<void> {
   let args;
   try {
     args = parseArgs({
-      options: {
-        map: { type: 'string' },
-        format: { type: 'string', default: 'json' },
-        out: { type: 'string' },
-        snapshot: { type: 'string' },
-        file: { type: 'string' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean' },
-      },
+      args: joinOptionValues(process.argv.slice(2), new Set(Object.entries(OPTIONS).filter(([, o]) => o.type === 'string').map(([name]) => name))),
+      options: OPTIONS,
       strict: true,
     }).values;
   } catch (error) {

@@ -194,6 +194,8 @@ describe('export command line', () => {
     const loops = await cli(['--map', map.id, '--format', 'csv', '--file', 'loops.csv', '--data-dir', server.dataDir]);
     expect(loops.stdout.trim().split('\n')).toHaveLength(41);
     await expect(cli(['--map', 'nope-nope-nope', '--format', 'json', '--data-dir', server.dataDir])).rejects.toMatchObject({ stderr: expect.stringContaining('There is no map with id') });
+    // Ids may begin with a dash; one is still read as the map's id, not as an option.
+    await expect(cli(['--map', '-nope-nope', '--format', 'json', '--data-dir', server.dataDir])).rejects.toMatchObject({ stderr: expect.stringContaining('There is no map with id -nope-nope') });
     await expect(cli(['--map', map.id, '--format', 'docx', '--data-dir', server.dataDir])).rejects.toMatchObject({ stderr: expect.stringContaining('Unknown format') });
   });
 });
