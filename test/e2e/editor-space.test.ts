@@ -210,6 +210,12 @@ describe('sections, layout and touch', () => {
     await page.getByTestId('fit').click();
     await page.waitForTimeout(600);
     expect(await overview.count()).toBe(1);
+    // …and after a visit to the text view, with the whole map still in view (it had folded again).
+    await page.getByTestId('view-text').click();
+    await page.getByTestId('view-diagram').click();
+    await expect.poll(() => page.getByTestId('factor').count()).toBe(40);
+    await page.waitForTimeout(600);
+    expect(await overview.count()).toBe(1);
     await page.getByRole('button', { name: 'Hide overview' }).click();
     await expect.poll(() => overview.count()).toBe(0);
     expect(await page.getByTestId('overview-toggle').textContent()).toBe('Show overview');

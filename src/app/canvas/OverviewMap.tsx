@@ -1,5 +1,5 @@
 import { Panel, useReactFlow, useStore, useStoreApi, type ReactFlowState } from '@xyflow/react';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
 import { useEditor } from '../editor/context';
 import { useUi, type UiState } from '../editor/ui-state';
 import type { CanvasNode } from './flow-store';
@@ -48,12 +48,12 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
   const bounds = useMemo(() => boundsOf(nodes), [nodes]);
   const beyondView = useStore(useCallback((s: ReactFlowState) => bounds !== null && !containsRect(viewOf(s), bounds), [bounds]));
   // Only a view that stays so for a moment counts: a map opening is out of view until it is fitted.
-  const [stays, setStays] = useState(false);
+  const stays = useUi(ui, selectStays);
   useEffect(() => {
     if (!beyondView || stays) return;
-    const timer = setTimeout(() => setStays(true), STAY_AFTER_MS);
+    const timer = setTimeout(() => ui.set({ overviewStays: true }), STAY_AFTER_MS);
     return () => clearTimeout(timer);
-  }, [beyondView, stays]);
+  }, [ui, beyondView, stays]);
   const shown = choice ?? (beyondView || stays);
   const toggle = useCallback(() => ui.set({ overviewShown: !shown }), [ui, shown]);
   return (
@@ -77,6 +77,7 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
 });
 
 const selectShown = (s: UiState) => s.overviewShown;
+const selectStays = (s: UiState) => s.overviewStays;
 
 /** How long part of the map must stay out of view before the overview stays for good. */
 const STAY_AFTER_MS = 1_000;

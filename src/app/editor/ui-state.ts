@@ -36,6 +36,12 @@ export interface UiState {
    * chooses) shown only while part of the map is out of view.
    */
   overviewShown: boolean | null;
+  /**
+   * Part of the map stayed out of view for a moment, so the overview (while overviewShown is null)
+   * stays from now on. Kept here rather than in the overview, which unmounts with the diagram: a
+   * trip to the text view folded it again (the newcomers' eighth round). Not remembered across loads.
+   */
+  overviewStays: boolean;
   /** Dragging on empty canvas draws a selection box instead of panning. */
   boxSelect: boolean;
   layoutBusy: boolean;
@@ -72,6 +78,7 @@ export class EditorUi {
     view: 'diagram',
     snapToGrid: stored('snapToGrid') ?? false,
     overviewShown: stored('overviewShown'),
+    overviewStays: false,
     boxSelect: false,
     layoutBusy: false,
     announcement: { text: '', serial: 0 },
