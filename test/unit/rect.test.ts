@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsPoint, containsRect, distanceToRect, overlapArea, overlaps } from '../../src/core/geometry/rect';
+import { containsPoint, containsRect, distanceToRect, overlapArea, overlaps, squaredDistanceToRect } from '../../src/core/geometry/rect';
 import { factorNear } from '../../src/app/canvas/drop-target';
 
 const r = { x: 10, y: 20, width: 100, height: 50 };
@@ -37,6 +37,10 @@ describe('rectangles', () => {
     expect(distanceToRect(r, { x: 50, y: 5 })).toBe(15);
     expect(distanceToRect(r, { x: 113, y: 74 })).toBe(5);
     expect(distanceToRect(r, { x: 7, y: 16 })).toBe(5);
+    // Its square, for comparing with a squared radius without the root.
+    expect(squaredDistanceToRect(r, { x: 113, y: 74 })).toBe(25);
+    expect(squaredDistanceToRect(r, { x: 130, y: 40 })).toBe(400);
+    expect(squaredDistanceToRect(r, { x: 50, y: 40 })).toBe(0);
   });
 });
 

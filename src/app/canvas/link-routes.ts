@@ -1,4 +1,5 @@
 import { bendFor, centreDistance, curveBetween, linkGeometry, pointOnCurve, type Box, type LinkGeometry, type Point } from '../editor/edge-geometry';
+import { squaredDistanceToRect } from '../../core/geometry/rect';
 
 /**
  * Where every link of a map is drawn, worked out for all of them together so that they keep out
@@ -78,9 +79,7 @@ class BoxGrid {
 
 /** Whether a circle of `radius` at `p` meets the box. */
 function touches(p: Point, box: Box, radius: number): boolean {
-  const nearestX = Math.max(box.x, Math.min(p.x, box.x + box.width));
-  const nearestY = Math.max(box.y, Math.min(p.y, box.y + box.height));
-  return (p.x - nearestX) ** 2 + (p.y - nearestY) ** 2 < radius ** 2;
+  return squaredDistanceToRect(box, p) < radius * radius;
 }
 
 /** The factors and placed signs a link is routed around. */

@@ -45,9 +45,17 @@ export function boundsOfBoxes(boxes: Iterable<Rect>): Rect | null {
   return left === Infinity ? null : { x: left, y: top, width: right - left, height: bottom - top };
 }
 
-/** How far a point is from a rectangle: 0 inside or on its edge. */
-export function distanceToRect(r: Rect, p: Point): number {
+/**
+ * The square of how far a point is from a rectangle: 0 inside or on its edge. Without the square
+ * root, for tests on hot paths (routing every link) that only compare it with a squared radius.
+ */
+export function squaredDistanceToRect(r: Rect, p: Point): number {
   const dx = Math.max(r.x - p.x, 0, p.x - (r.x + r.width));
   const dy = Math.max(r.y - p.y, 0, p.y - (r.y + r.height));
-  return Math.hypot(dx, dy);
+  return dx * dx + dy * dy;
+}
+
+/** How far a point is from a rectangle: 0 inside or on its edge. */
+export function distanceToRect(r: Rect, p: Point): number {
+  return Math.sqrt(squaredDistanceToRect(r, p));
 }
