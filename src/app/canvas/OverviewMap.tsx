@@ -1,5 +1,5 @@
-import { Panel, useReactFlow, useStore, useStoreApi, type ReactFlowState } from '@xyflow/react';
-import { memo, useCallback, useEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import { Panel, useReactFlow, useStoreApi, type ReactFlowState } from '@xyflow/react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
 import { useEditor } from '../editor/context';
 import { useUi, type UiState } from '../editor/ui-state';
 import type { CanvasNode } from './flow-store';
@@ -40,21 +40,21 @@ function layoutOf(bounds: Rect | null, view: Rect): { scale: number; x: number; 
  */
 export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonly CanvasNode[] }) {
   // Until the person folds it away or unfolds it (each browser remembers, EditorUi), it appears
-  // once part of the map is out of view: over a map that is all in view it only repeated the view
-  // and covered factors (newcomers' tests). Once there it stays: coming and going with each move of
-  // the view, it covered one factor and then another (the sixth round).
+  // once this person's view leaves part of the map out: over a map that is all in view it only
+  // repeated the view and covered factors (newcomers' tests). Once there it stays: coming and going
+  // with each move of the view, it covered one factor and then another (the sixth round).
   const { ui } = useEditor();
   const choice = useUi(ui, selectShown);
   const bounds = useMemo(() => boundsOf(nodes), [nodes]);
-  const beyondView = useStore(useCallback((s: ReactFlowState) => bounds !== null && !containsRect(viewOf(s), bounds), [bounds]));
+  const movedOut = useViewLeavesOut(bounds);
   // Only a view that stays so for a moment counts: a map opening is out of view until it is fitted.
   const stays = useUi(ui, selectStays);
   useEffect(() => {
-    if (!beyondView || stays) return;
+    if (!movedOut || stays) return;
     const timer = setTimeout(() => ui.set({ overviewStays: true }), STAY_AFTER_MS);
     return () => clearTimeout(timer);
-  }, [ui, beyondView, stays]);
-  const shown = choice ?? (beyondView || stays);
+  }, [ui, movedOut, stays]);
+  const shown = choice ?? (movedOut || stays);
   const toggle = useCallback(() => ui.set({ overviewShown: !shown }), [ui, shown]);
   return (
     <Panel position="bottom-right" className="react-flow__minimap overview-map">
@@ -77,6 +77,26 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
 });
 
 const selectShown = (s: UiState) => s.overviewShown;
+
+/**
+ * Whether part of the map is out of view, as of this person's last move of the view (a pan, a
+ * zoom, a fit, a resize of the window); not changed by the map changing under a still view. A
+ * factor someone else added at the edge of the view made the overview appear over it, under the
+ * pointer of a person about to click it.
+ */
+function useViewLeavesOut(bounds: Rect | null): boolean {
+  const store = useStoreApi();
+  const boundsNow = useRef(bounds);
+  boundsNow.current = bounds;
+  const leavesOut = (s: ReactFlowState) => boundsNow.current !== null && !containsRect(viewOf(s), boundsNow.current);
+  const [out, setOut] = useState(() => leavesOut(store.getState()));
+  // leavesOut reads the bounds through the ref, so subscribing once is enough.
+  useEffect(() => store.subscribe((s, before) => {
+    if (s.transform === before.transform && s.width === before.width && s.height === before.height) return;
+    setOut(leavesOut(s));
+  }), [store]);
+  return out;
+}
 const selectStays = (s: UiState) => s.overviewStays;
 
 /** How long part of the map must stay out of view before the overview stays for good. */
