@@ -46,7 +46,8 @@ export function useBrowserSuite(): BrowserSuite {
     if (task.result?.state !== 'fail') return;
     fs.mkdirSync(FAILURES, { recursive: true });
     for (const person of joined) {
-      const name = `${task.name}-${person.name}`.replace(/[^\w-]+/g, '_').slice(0, 120);
+      // The test's name is cut, never the person's: cut after it, every person's picture had one name.
+      const name = `${task.name.replace(/[^\w-]+/g, '_').slice(0, 100)}-${person.name.replace(/[^\w-]+/g, '_')}`;
       await person.page.screenshot({ path: path.join(FAILURES, `${name}.png`) }).catch(() => {});
       const state = await person.page.evaluate(DESCRIBE_PAGE).catch((error: Error) => `(page not readable: ${error.message})`);
       console.error(`[failure state] ${person.name}: ${state}`);
