@@ -1,4 +1,4 @@
-import { containsRect } from '../../core/geometry/rect';
+import { boundsOfBoxes, containsPoint, containsRect, overlaps } from '../../core/geometry/rect';
 
 /** The size a new factor is assumed to take before it is measured. */
 export const NEW_FACTOR_SIZE = { width: 200, height: 80 } as const;
@@ -61,61 +61,97 @@ export interface SpotPreferences {
   within?: { x: number; y: number; width: number; height: number } | null;
   /** Links: a spot that no link runs under is better. */
   links?: readonly Segment[];
+  /**
+   * Centres of the factors the new one will be linked to: a spot whose new links run past
+   * factors, not through them, is better.
+   */
+  anchors?: readonly { x: number; y: number }[];
   /** The new factor's size, when known better than the default (estimatedFactorSize). */
   size?: { width: number; height: number };
 }
 
-/** Rings of the search within which a spot counts as near where it was wanted. */
-const NEAR_RINGS = 2;
-/** Rings searched in all. */
-const ALL_RINGS = 12;
+/**
+ * What each flaw of a spot costs, in map units of distance from where it was wanted: a spot that
+ * has one is taken only over a spot without it this much further away.
+ * - Out of view: nearly never; a newcomer could not see what quick entry had made.
+ * - Under a link: a little further is better, but not across the map. Between two linked factors
+ *   the link swung round the new one (the newcomers' eighth round); yet on a busy map the nearest
+ *   spot no link ran under was far away, and a new cause landed across the map from the effect it
+ *   was typed beside, its link swooping round everything to reach it (an earlier round).
+ * - A new link through a factor: it would have to swing round it, or seem to end there.
+ */
+const COST = { outOfView: 5_000, linkUnder: 300, factorInTheWay: 450 } as const;
+/** Rings of the grid searched around the wanted spot. */
+const RINGS = 12;
 
 /**
- * The free spot nearest to `wanted` (top-left corner) where a new factor does not cover an
- * existing one: searched ring by ring on a grid, bounded. Better still, and tried first, a spot
- * in view that no link runs under: a newcomer's factors typed into quick entry landed on links
- * and off screen, and they could not see what they had made. But near comes before clear of
- * links: on a busy map the nearest spot no link ran under was far away, and a newcomer's new
- * cause landed across the map from the effect it was typed beside, its link swooping round
- * everything to reach it.
+ * A free spot (top-left corner) near `wanted` where a new factor covers no existing one,
+ * searched ring by ring on a grid, bounded. Among free spots the cheapest wins: its distance from
+ * `wanted` plus what its flaws cost (COST), so near beats perfect, but not by much.
  */
 export function freeSpot(wanted: { x: number; y: number }, existing: readonly Box[], prefer: SpotPreferences = {}): { x: number; y: number } {
-  const tests: { acceptable: (c: Required<Box>) => boolean; rings: number }[] = [];
-  const { within, links = [], size = NEW_FACTOR_SIZE } = prefer;
-  const inView = (c: Required<Box>) => !within || containsRect(within, c);
-  const offLinks = (c: Required<Box>) => !links.some((l) => crosses(l, c));
-  tests.push({ acceptable: (c) => inView(c) && offLinks(c), rings: NEAR_RINGS });
-  if (links.length > 0) tests.push({ acceptable: inView, rings: NEAR_RINGS });
-  tests.push({ acceptable: (c) => inView(c) && offLinks(c), rings: ALL_RINGS });
-  if (within) tests.push({ acceptable: inView, rings: ALL_RINGS });
-  if (links.length > 0) tests.push({ acceptable: offLinks, rings: ALL_RINGS });
-  tests.push({ acceptable: () => true, rings: ALL_RINGS });
-  for (const { acceptable, rings } of tests) {
-    const spot = nearestFree(wanted, existing, size, acceptable, rings);
-    if (spot) return spot;
-  }
-  return wanted;
-}
-
-function nearestFree(
-  wanted: { x: number; y: number }, existing: readonly Box[], size: { width: number; height: number }, acceptable: (c: Required<Box>) => boolean, rings: number,
-): { x: number; y: number } | null {
+  const { within, anchors = [], size = NEW_FACTOR_SIZE } = prefer;
   const stepX = size.width + GAP;
   const stepY = size.height + GAP;
-  for (let ring = 0; ring <= rings; ring++) {
-    const around: { dx: number; dy: number }[] = [];
-    for (let dy = -ring; dy <= ring; dy++) {
-      for (let dx = -ring; dx <= ring; dx++) if (Math.max(Math.abs(dx), Math.abs(dy)) === ring) around.push({ dx, dy });
+  // Only what lies near the grid searched can matter (a big map has thousands of factors and links).
+  const area = { x: wanted.x - RINGS * stepX - GAP, y: wanted.y - RINGS * stepY - GAP, width: (2 * RINGS + 1) * stepX + GAP, height: (2 * RINGS + 1) * stepY + GAP };
+  const boxes = existing.map(sized).filter((box) => overlaps(grown(box, GAP), area));
+  const links = (prefer.links ?? []).filter((link) => overlaps(grown(segmentBounds(link), GAP), area));
+  // The boxes a new link may not run through: every factor near its way but the one it starts from.
+  const ways = anchors.map((anchor) => {
+    const reach = boundsOfBoxes([area, { ...anchor, width: 0, height: 0 }])!;
+    return { anchor, boxes: existing.map(sized).filter((box) => !containsPoint(box, anchor) && overlaps(box, reach)) };
+  });
+  /** What a free spot costs: its distance, and its flaws (COST); stops counting once past `limit`. */
+  const cost = (c: Required<Box>, limit: number): number => {
+    let total = Math.hypot(c.x - wanted.x, c.y - wanted.y);
+    if (within && !containsRect(within, c)) total += COST.outOfView;
+    for (const link of links) {
+      if (total >= limit) return total;
+      if (crosses(link, c)) total += COST.linkUnder;
     }
-    // Nearest first within a ring: straight above, below or beside before a corner.
-    around.sort((a, b) => (a.dx * stepX) ** 2 + (a.dy * stepY) ** 2 - ((b.dx * stepX) ** 2 + (b.dy * stepY) ** 2));
-    for (const { dx, dy } of around) {
-      const candidate = { x: wanted.x + dx * stepX, y: wanted.y + dy * stepY, ...size };
-      if (!acceptable(candidate)) continue;
-      if (!existing.some((box) => tooClose(candidate, box))) return { x: candidate.x, y: candidate.y };
+    const centre = { x: c.x + c.width / 2, y: c.y + c.height / 2 };
+    for (const way of ways) {
+      for (const box of way.boxes) {
+        if (total >= limit) return total;
+        if (crosses({ from: way.anchor, to: centre }, box)) total += COST.factorInTheWay;
+      }
+    }
+    return total;
+  };
+  let best: { x: number; y: number } | null = null;
+  let bestCost = Infinity;
+  for (let ring = 0; ring <= RINGS; ring++) {
+    // Nothing in this ring or beyond is nearer than this: stop once that alone costs more.
+    if (ring * Math.min(stepX, stepY) >= bestCost) break;
+    for (let dy = -ring; dy <= ring; dy++) {
+      for (let dx = -ring; dx <= ring; dx++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+        const candidate = { x: wanted.x + dx * stepX, y: wanted.y + dy * stepY, ...size };
+        if (Math.hypot(candidate.x - wanted.x, candidate.y - wanted.y) >= bestCost) continue;
+        if (boxes.some((box) => tooClose(candidate, box))) continue;
+        const candidateCost = cost(candidate, bestCost);
+        if (candidateCost < bestCost) {
+          best = { x: candidate.x, y: candidate.y };
+          bestCost = candidateCost;
+        }
+      }
     }
   }
-  return null;
+  return best ?? wanted;
+}
+
+/** A box with a margin all round. */
+function grown(box: Required<Box>, margin: number): Required<Box> {
+  return { x: box.x - margin, y: box.y - margin, width: box.width + 2 * margin, height: box.height + 2 * margin };
+}
+
+function segmentBounds({ from, to }: Segment): Required<Box> {
+  return { x: Math.min(from.x, to.x), y: Math.min(from.y, to.y), width: Math.abs(to.x - from.x), height: Math.abs(to.y - from.y) };
+}
+
+function sized(box: Box): Required<Box> {
+  return { x: box.x, y: box.y, width: box.width ?? NEW_FACTOR_SIZE.width, height: box.height ?? NEW_FACTOR_SIZE.height };
 }
 
 /** Whether a link's straight line passes through a box (with the usual gap around it). */

@@ -491,42 +491,71 @@ export class Editor {
     return preview.text;
   }
 
-  /** Factors and links of a plan, inside the caller's transaction. Returns ids to select, and the ids of every factor the plan names. */
-  private applyPlanInTransaction(plan: Plan, at?: Point): { ids: string[]; factorIds: string[] } {
-    const ids: string[] = [];
-    const factorIds: string[] = [];
+  /**
+   * Where each new factor of a quick-entry plan goes. A chain reads left to right: new factors after
+   * a factor already on the map go to its right, one after another; new factors before it go to its
+   * left, so that every arrow of the line points rightwards (a newcomer's "Cause -> + Existing" had
+   * its cause put right of the effect). Each is placed where its link to the factor beside it runs
+   * past other factors, not through them. A line of new factors only is placed as one row, where
+   * the whole row fits: placed one by one, the first took the free spot nearest the middle of the
+   * view and the next one was left to go wherever there was room, its link crossing the map (the
+   * newcomers' eighth round).
+   */
+  private planSpots(plan: Plan, at?: Point): Map<number, Point> {
     const { obstacles: boxes, prefer } = at ? { obstacles: this.boxes(), prefer: {} } : this.placement();
-    // A chain reads left to right. New factors after a factor already on the map go to its right,
-    // one after another; new factors before it go to its left, so that every arrow of the line
-    // points rightwards (a newcomer's "Cause -> + Existing" had its cause put right of the effect).
-    // With no factor of the line on the map, the chain starts in the middle of the view.
-    const first = plan.factors.findIndex((f) => f.existingId);
-    const firstBox = first >= 0 ? this.store.boxOf(plan.factors[first]!.existingId!) : null;
     const spots = new Map<number, Point>();
     const sizes = plan.factors.map((f) => estimatedFactorSize(f.label));
-    const place = (i: number, wanted: Point, inView = true): Point => {
+    const GAP_BETWEEN = 100;
+    const centreOfPlanned = (i: number): Point | null => {
+      const existing = plan.factors[i]!.existingId;
+      const box = existing ? this.store.boxOf(existing) : spots.has(i) ? { ...spots.get(i)!, ...sizes[i]! } : null;
+      return box ? centreOf(box) : null;
+    };
+    const place = (i: number, wanted: Point, beside: number, inView = true): Point => {
+      const anchor = centreOfPlanned(beside);
       // Left of a factor, the side matters more than staying in view: the view moves to it after.
-      const spot = freeSpot(wanted, boxes, { ...prefer, size: sizes[i], ...(inView ? {} : { within: null }) });
+      const spot = freeSpot(wanted, boxes, { ...prefer, size: sizes[i], anchors: anchor ? [anchor] : [], ...(inView ? {} : { within: null }) });
       boxes.push({ ...spot, ...sizes[i]! });
       spots.set(i, spot);
       return spot;
     };
-    if (!at && firstBox) {
-      let rightEdge = firstBox.x - 100;
-      for (let i = first - 1; i >= 0; i--) rightEdge = place(i, { x: rightEdge - sizes[i]!.width, y: firstBox.y }, false).x - 100;
+    const first = plan.factors.findIndex((f) => f.existingId);
+    if (first < 0) {
+      // Only new factors: one row, centred in the view (or starting at `at`, where text is pasted).
+      const rowWidth = sizes.reduce((sum, size) => sum + size.width, 0) + GAP_BETWEEN * (sizes.length - 1);
+      const rowHeight = Math.max(...sizes.map((size) => size.height));
+      const centre = this.viewCentre();
+      const wanted = at ?? { x: centre.x - rowWidth / 2, y: centre.y - rowHeight / 2 };
+      const row = freeSpot(wanted, boxes, { ...prefer, size: { width: rowWidth, height: rowHeight } });
+      let x = row.x;
+      sizes.forEach((size, i) => {
+        const spot = { x, y: row.y + (rowHeight - size.height) / 2 };
+        boxes.push({ ...spot, ...size });
+        spots.set(i, spot);
+        x += size.width + GAP_BETWEEN;
+      });
+      return spots;
     }
-    let next = at ?? (firstBox ? { x: firstBox.x + firstBox.width + 100, y: firstBox.y } : (() => {
-      const c = this.viewCentre();
-      return { x: c.x - NEW_FACTOR_SIZE.width / 2, y: c.y - NEW_FACTOR_SIZE.height / 2 };
-    })());
+    const firstBox = this.store.boxOf(plan.factors[first]!.existingId!)!;
+    let rightEdge = firstBox.x - GAP_BETWEEN;
+    for (let i = first - 1; i >= 0; i--) rightEdge = place(i, { x: rightEdge - sizes[i]!.width, y: firstBox.y }, i + 1, false).x - GAP_BETWEEN;
+    let next: Point = { x: firstBox.x + firstBox.width + GAP_BETWEEN, y: firstBox.y };
     plan.factors.forEach((f, i) => {
       const box = f.existingId ? this.store.boxOf(f.existingId) : null;
-      if (box) next = { x: box.x + box.width + 100, y: box.y };
+      if (box) next = { x: box.x + box.width + GAP_BETWEEN, y: box.y };
       else if (!f.existingId && !spots.has(i)) {
-        const spot = place(i, next);
-        next = { x: spot.x + sizes[i]!.width + 100, y: spot.y };
+        const spot = place(i, next, i - 1);
+        next = { x: spot.x + sizes[i]!.width + GAP_BETWEEN, y: spot.y };
       }
     });
+    return spots;
+  }
+
+  /** Factors and links of a plan, inside the caller's transaction. Returns ids to select, and the ids of every factor the plan names. */
+  private applyPlanInTransaction(plan: Plan, at?: Point): { ids: string[]; factorIds: string[] } {
+    const ids: string[] = [];
+    const factorIds: string[] = [];
+    const spots = this.planSpots(plan, at);
     for (const [i, f] of plan.factors.entries()) {
       if (f.existingId) {
         factorIds.push(f.existingId);
