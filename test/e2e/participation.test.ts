@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { readEdges, readNodes, readWithdrawals } from '../../src/core/model';
 import { connectClient, waitFor, waitSynced } from '../helpers/clients';
 import { useBrowserSuite } from '../helpers/e2e';
-import { addFactor, factorLabels, factorNode, type Person } from '../helpers/people';
+import { addFactor, factorLabels, factorNode, viewSettled, type Person } from '../helpers/people';
 import { addFactor as addFactorOp } from '../../src/core/model';
 import { createMap } from '../helpers/server';
 
@@ -94,7 +94,12 @@ describe('taking part: a custom plan, the simple view, withdrawing and hiding', 
       // Ben adds a factor; the facilitator hides it; participants no longer see it anywhere.
       await addFactor(ben.page, 'Off-topic remark');
       await waitFor(() => readNodes(observer.doc).length === 3, 'Ben\'s factor to reach the server');
+      // Ben's factor lands where Ben was looking: on the facilitator's smaller canvas that was the
+      // bottom-right corner, nearly all out of view, and a click there reached it only sometimes.
+      // She does what a person would: fits the map in view first.
       await closeControls(fac);
+      await fac.page.getByTestId('fit').click();
+      await viewSettled(fac.page);
       await factorNode(fac.page, 'Off-topic remark').click();
       await fac.page.getByTestId('tab-details').click();
       await fac.page.getByTestId('moderate-hide').click();
