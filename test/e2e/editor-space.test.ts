@@ -125,6 +125,41 @@ describe('sections, layout and touch', () => {
     expect(fay.errors).toEqual([]);
   });
 
+  it('quick entry on a full view zooms out a little to show what it made, keeping in sight what was there', async () => {
+    await withSeeder('Full view', async (map, seeder) => {
+      // A map that fills the view at 100 %: three rows of three factors.
+      const labels: string[] = [];
+      for (let row = 0; row < 3; row++) {
+        for (let col = 0; col < 3; col++) {
+          labels.push(`Factor ${row}${col}`);
+          addFactorOp(seeder.doc, { label: `Factor ${row}${col}`, x: col * 300, y: row * 170 });
+        }
+      }
+      const sue = await join(map.links.editor, 'Sue');
+      const { page } = sue;
+      await expect.poll(() => page.getByTestId('factor').count(), { timeout: 10_000 }).toBe(9);
+      await viewSettled(page);
+      const before = (await viewport(page)).zoom;
+      const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+      const inSight = async (label: string) => {
+        const b = await boxOf(page, label);
+        return b.x >= pane.x && b.y >= pane.y && b.x + b.width <= pane.x + pane.width && b.y + b.height <= pane.y + pane.height;
+      };
+      const seen = [];
+      for (const label of labels) if (await inSight(label)) seen.push(label);
+      expect(seen.length).toBe(9);
+      await page.getByTestId('quick-entry').fill('Siloed commissioning -> - Coordination between services');
+      await page.getByTestId('quick-entry').press('Enter');
+      await expect.poll(() => page.getByTestId('factor').count()).toBe(11);
+      await viewSettled(page);
+      for (const label of [...seen, 'Siloed commissioning', 'Coordination between services']) expect(await inSight(label), label).toBe(true);
+      const after = (await viewport(page)).zoom;
+      expect(after).toBeLessThan(before);
+      expect(after).toBeGreaterThanOrEqual(0.75 - 1e-6);
+      expect(sue.errors).toEqual([]);
+    });
+  });
+
   it('quick entry brings a factor it names out from under the overview map', async () => {
     const map = await createMap(suite.server.url, { title: 'Under the overview' });
     const sue = await join(map.links.editor, 'Sue');

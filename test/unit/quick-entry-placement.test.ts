@@ -3,7 +3,8 @@ import * as Y from 'yjs';
 import { addFactor, addLink, initMap, readMap } from '../../src/core/model';
 import { FlowStore } from '../../src/app/canvas/flow-store';
 import { crosses } from '../../src/app/canvas/placement';
-import { Editor } from '../../src/app/editor/editor';
+import { containsRect, distanceBetweenRects, type Rect } from '../../src/core/geometry/rect';
+import { Editor, type Viewport } from '../../src/app/editor/editor';
 import { History } from '../../src/app/editor/history';
 import { EditorUi } from '../../src/app/editor/ui-state';
 
@@ -24,6 +25,19 @@ function mapWith(factors: [string, number, number][], links: [string, string][] 
     return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
   };
   return { editor, box, centre };
+}
+
+/** A canvas that shows this part of the map and does not move: what placement sees of a view. */
+function fixedView(area: Rect): Viewport {
+  return {
+    centre: () => ({ x: area.x + area.width / 2, y: area.y + area.height / 2 }),
+    centreOn: () => {},
+    visibleArea: () => area,
+    coveredAreas: () => [],
+    reveal: () => {},
+    fit: () => {},
+    focusElement: () => {},
+  };
 }
 
 describe('where quick entry puts the factors it makes', () => {
@@ -56,5 +70,27 @@ describe('where quick entry puts the factors it makes', () => {
     const { editor, box } = mapWith([['Staff turnover', 0, 0]]);
     editor.quickEntry('Short-term funding -> + Staff turnover');
     expect(box('Short-term funding').x + box('Short-term funding').width).toBeLessThanOrEqual(box('Staff turnover').x);
+  });
+
+  it('leaves room for the arrow between a new factor and the one it is linked to, in view', () => {
+    // Right of the cause is taken; just above it there is a gap only a factor's height and a little.
+    const view = { x: 0, y: 0, width: 928, height: 540 };
+    const { editor, box, centre } = mapWith([['Budget pressure', 214, 388], ['High caseloads', 514, 378], ['Investment', 514, 518]]);
+    editor.viewport = fixedView(view);
+    expect(editor.quickEntry('Budget pressure -> + Rigid eligibility criteria & thresholds')).not.toBeNull();
+    const made = box('Rigid eligibility criteria & thresholds');
+    expect(distanceBetweenRects(made, box('Budget pressure'))).toBeGreaterThanOrEqual(90);
+    expect(containsRect(view, made)).toBe(true);
+    const link = { from: centre('Budget pressure'), to: centre('Rigid eligibility criteria & thresholds') };
+    for (const other of ['High caseloads', 'Investment']) expect(crosses(link, box(other))).toBe(false);
+  });
+
+  it('puts new factors one by one, in view, when the view has no room for them side by side', () => {
+    const view = { x: 0, y: 0, width: 450, height: 700 };
+    const { editor, box } = mapWith([['Already here', 120, 20]]);
+    editor.viewport = fixedView(view);
+    expect(editor.quickEntry('Siloed commissioning -> - Coordination')).not.toBeNull();
+    for (const label of ['Siloed commissioning', 'Coordination']) expect(containsRect(view, box(label))).toBe(true);
+    expect(distanceBetweenRects(box('Siloed commissioning'), box('Coordination'))).toBeGreaterThanOrEqual(90);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsPoint, containsRect, distanceToRect, overlapArea, overlaps, squaredDistanceToRect } from '../../src/core/geometry/rect';
+import { containsPoint, containsRect, distanceBetweenRects, distanceToRect, overlapArea, overlaps, squaredDistanceToRect } from '../../src/core/geometry/rect';
 import { factorNear } from '../../src/app/canvas/drop-target';
 
 const r = { x: 10, y: 20, width: 100, height: 50 };
@@ -41,6 +41,14 @@ describe('rectangles', () => {
     expect(squaredDistanceToRect(r, { x: 113, y: 74 })).toBe(25);
     expect(squaredDistanceToRect(r, { x: 130, y: 40 })).toBe(400);
     expect(squaredDistanceToRect(r, { x: 50, y: 40 })).toBe(0);
+  });
+
+  it('the distance between two rectangles is 0 when they touch or overlap, straight across beside, corner to corner beyond', () => {
+    expect(distanceBetweenRects(r, { x: 50, y: 40, width: 10, height: 10 })).toBe(0);
+    expect(distanceBetweenRects(r, { x: 110, y: 15, width: 10, height: 10 })).toBe(0);
+    expect(distanceBetweenRects(r, { x: 130, y: 20, width: 10, height: 10 })).toBe(20);
+    expect(distanceBetweenRects({ x: 130, y: 20, width: 10, height: 10 }, r)).toBe(20);
+    expect(distanceBetweenRects(r, { x: 113, y: 74, width: 5, height: 5 })).toBe(5);
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { panToShow } from '../../src/app/canvas/reveal-view';
+import { panToShow, zoomOutToKeep } from '../../src/app/canvas/reveal-view';
+import { viewRect } from '../../src/app/canvas/culling';
+import { containsRect } from '../../src/core/geometry/rect';
 
 const canvas = { width: 1000, height: 600 };
 const view = { x: 0, y: 0, zoom: 1 };
@@ -36,5 +38,26 @@ describe('bringing part of the map into view', () => {
   it('gives up when no move clears the overlays', () => {
     const wall = { x: 0, y: 0, width: 1000, height: 600 };
     expect(panToShow(view, canvas, { x: 100, y: 100, width: 50, height: 50 }, 40, [wall])).toBeNull();
+  });
+});
+
+describe('showing something new without losing what was in sight', () => {
+  const seen = { x: 40, y: 40, width: 900, height: 500 };
+
+  it('zooms out as far as needed to show both, centred, and no further', () => {
+    const area = { x: 100, y: -160, width: 500, height: 100 };
+    const kept = zoomOutToKeep(view, canvas, area, seen, 16, 0.75)!;
+    expect(kept.zoom).toBeLessThan(1);
+    expect(kept.zoom).toBeGreaterThanOrEqual(0.75);
+    const sight = viewRect(kept, canvas);
+    expect(containsRect(sight, area)).toBe(true);
+    expect(containsRect(sight, seen)).toBe(true);
+    // As far as needed: the two together fill the height less the margins.
+    expect((seen.y + seen.height - area.y) * kept.zoom).toBeCloseTo(canvas.height - 32, 5);
+  });
+
+  it('never zooms in, and gives up below the least zoom (the caller then moves the view)', () => {
+    expect(zoomOutToKeep(view, canvas, { x: 100, y: 100, width: 10, height: 10 }, { x: 120, y: 100, width: 10, height: 10 }, 16, 0.75)!.zoom).toBe(1);
+    expect(zoomOutToKeep(view, canvas, { x: 100, y: -900, width: 500, height: 100 }, seen, 16, 0.75)).toBeNull();
   });
 });

@@ -9,15 +9,15 @@ import { useEditor } from '../editor/context';
 import { useUi, type MenuTarget, type UiState } from '../editor/ui-state';
 import { Cursors } from '../presence/Cursors';
 import FactorNodeView, { FarZoomContext } from './FactorNodeView';
-import { boundsOfBoxes } from '../../core/geometry/rect';
-import { CULL_ABOVE, areaAround, boundsWithLinks, linksReach, needsNewArea, nodesInArea, viewRect, type Rect } from './culling';
+import { boundsOfBoxes, containsRect } from '../../core/geometry/rect';
+import { CULL_ABOVE, areaAround, boundsWithLinks, linksReach, needsNewArea, nodeBox, nodesInArea, viewRect, type Rect } from './culling';
 import type { CanvasNode, CausalEdge } from './flow-store';
 import { EdgeLabelLayer } from './edge-label-layer';
 import { LinkLayer } from './LinkLayer';
 import { OverviewMap } from './OverviewMap';
 import { useGestureHitRegions } from './hit-regions';
 import { DropReach, useFactorInReach } from './DropReach';
-import { panToShow } from './reveal-view';
+import { panToShow, zoomOutToKeep } from './reveal-view';
 import SectionNodeView from './SectionNodeView';
 import './canvas-gesture.css';
 
@@ -60,6 +60,11 @@ const FAR_ZOOM = 0.2;
  * find their factors again before the next one.
  */
 const REVEAL_MARGIN = 16;
+/**
+ * The least zoom quick entry zooms out to, to keep what was in sight while showing what it made:
+ * labels are still readable there. Below it, the view moves instead.
+ */
+const KEEP_IN_SIGHT_ZOOM = 0.75;
 /** How long a reveal's move of the view takes (ms). */
 const REVEAL_MS = 200;
 
@@ -232,6 +237,17 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
 
   // The editor reaches the viewport through this adapter (centre, fit, focus).
   useEffect(() => {
+    /**
+     * When the least move to show `area` would lose factors now in sight, a view a little further
+     * out that keeps them (zoomOutToKeep), moved out from under the overlays; else null.
+     */
+    const keepInSight = (now: Viewport, nearest: Viewport | null, area: Rect, covered: readonly Rect[]): Viewport | null => {
+      const sight = viewRect(now, size.current);
+      const seen = boundsOfBoxes(store.getSnapshot().nodes.filter((n) => n.type === 'factor' && !n.hidden).map(nodeBox).filter((box) => containsRect(sight, box)));
+      if (!seen || (nearest && containsRect(viewRect(nearest, size.current), seen))) return null;
+      const kept = zoomOutToKeep(now, size.current, area, seen, REVEAL_MARGIN, Math.min(now.zoom, KEEP_IN_SIGHT_ZOOM));
+      return kept && panToShow(kept, size.current, area, REVEAL_MARGIN, covered);
+    };
     editor.viewport = {
       centre: () => {
         const { x, y, zoom } = flow.getViewport();
@@ -240,7 +256,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       centreOn: (p) => void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: 200 }),
       visibleArea: () => viewRect(flow.getViewport(), size.current),
       coveredAreas: () => coveredAt(flow.getViewport()),
-      reveal: (factors, links = []) => {
+      reveal: (factors, links = [], options = {}) => {
         const { nodes: all, edges } = store.getSnapshot();
         const area = links.length > 0 ? boundsOfBoxes([factors, ...linksReach(all, edges, new Set(links), store.router)]) ?? factors : factors;
         // While an earlier reveal is still moving the view, work from where it is heading, not from
@@ -250,9 +266,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         const now = heading && performance.now() < heading.until ? heading.view : flow.getViewport();
         // Only as far as needed, at the same zoom; when it cannot fit at that zoom, zoom out as
         // far as needed and centre it. In view but under the overview or the zoom buttons is not in view.
-        const nearest = panToShow(now, size.current, area, REVEAL_MARGIN, coveredPixels());
+        const covered = coveredPixels();
+        const nearest = panToShow(now, size.current, area, REVEAL_MARGIN, covered);
         if (nearest && nearest.x === now.x && nearest.y === now.y) return;
-        const next = nearest ?? getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
+        const next = (options.keep ? keepInSight(now, nearest, area, covered) : null)
+          ?? nearest ?? getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
         followView(next);
         revealing.current = { view: next, until: performance.now() + REVEAL_MS };
         void flow.setViewport(next, { duration: REVEAL_MS });

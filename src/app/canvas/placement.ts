@@ -1,4 +1,4 @@
-import { boundsOfBoxes, containsPoint, containsRect, overlaps } from '../../core/geometry/rect';
+import { boundsOfBoxes, containsRect, distanceBetweenRects, overlaps } from '../../core/geometry/rect';
 
 /** The size a new factor is assumed to take before it is measured. */
 export const NEW_FACTOR_SIZE = { width: 200, height: 80 } as const;
@@ -62,25 +62,32 @@ export interface SpotPreferences {
   /** Links: a spot that no link runs under is better. */
   links?: readonly Segment[];
   /**
-   * Centres of the factors the new one will be linked to: a spot whose new links run past
-   * factors, not through them, is better.
+   * The factors the new one will be linked to: a spot whose new links run past other factors, not
+   * through them, and are long enough to see, is better.
    */
-  anchors?: readonly { x: number; y: number }[];
+  anchors?: readonly Required<Box>[];
   /** The new factor's size, when known better than the default (estimatedFactorSize). */
   size?: { width: number; height: number };
+  /** The grid's spacing, when not half the size (a row of several factors is placed on a single factor's). */
+  step?: { x: number; y: number };
 }
 
 /**
  * What each flaw of a spot costs, in map units of distance from where it was wanted: a spot that
  * has one is taken only over a spot without it this much further away.
- * - Out of view: nearly never; a newcomer could not see what quick entry had made.
+ * - Out of view: nearly never; a newcomer could not see what quick entry had made, and the view
+ *   moving to each new factor lost them what they had drawn before (the ninth round).
  * - Under a link: a little further is better, but not across the map. Between two linked factors
  *   the link swung round the new one (the newcomers' eighth round); yet on a busy map the nearest
  *   spot no link ran under was far away, and a new cause landed across the map from the effect it
  *   was typed beside, its link swooping round everything to reach it (an earlier round).
  * - A new link through a factor: it would have to swing round it, or seem to end there.
+ * - A new link too short to see: a new factor tucked just above the one it was linked to left a
+ *   stub of an arrow with its sign on the factor's edge (the ninth round).
  */
-const COST = { outOfView: 5_000, linkUnder: 300, factorInTheWay: 450 } as const;
+const COST = { outOfView: 5_000, linkUnder: 300, factorInTheWay: 450, linkTooShort: 400 } as const;
+/** The least room between linked factors for an arrow with its sign between them. */
+const LINK_ROOM = 90;
 /** Rings of the grid searched around the wanted spot. */
 const RINGS = 12;
 
@@ -91,16 +98,18 @@ const RINGS = 12;
  */
 export function freeSpot(wanted: { x: number; y: number }, existing: readonly Box[], prefer: SpotPreferences = {}): { x: number; y: number } {
   const { within, anchors = [], size = NEW_FACTOR_SIZE } = prefer;
-  const stepX = size.width + GAP;
-  const stepY = size.height + GAP;
+  // Half a factor apart: a grid a whole factor apart missed the gaps that fit one with room for
+  // its arrow, and tucked a new factor against the one it was linked to (the ninth round).
+  const stepX = prefer.step?.x ?? (size.width + GAP) / 2;
+  const stepY = prefer.step?.y ?? (size.height + GAP) / 2;
   // Only what lies near the grid searched can matter (a big map has thousands of factors and links).
-  const area = { x: wanted.x - RINGS * stepX - GAP, y: wanted.y - RINGS * stepY - GAP, width: (2 * RINGS + 1) * stepX + GAP, height: (2 * RINGS + 1) * stepY + GAP };
+  const area = { x: wanted.x - RINGS * stepX - GAP, y: wanted.y - RINGS * stepY - GAP, width: 2 * RINGS * stepX + size.width + 2 * GAP, height: 2 * RINGS * stepY + size.height + 2 * GAP };
   const boxes = existing.map(sized).filter((box) => overlaps(grown(box, GAP), area));
   const links = (prefer.links ?? []).filter((link) => overlaps(grown(segmentBounds(link), GAP), area));
   // The boxes a new link may not run through: every factor near its way but the one it starts from.
   const ways = anchors.map((anchor) => {
-    const reach = boundsOfBoxes([area, { ...anchor, width: 0, height: 0 }])!;
-    return { anchor, boxes: existing.map(sized).filter((box) => !containsPoint(box, anchor) && overlaps(box, reach)) };
+    const reach = boundsOfBoxes([area, anchor])!;
+    return { anchor, from: centreOf(anchor), boxes: existing.map(sized).filter((box) => !sameBox(box, anchor) && overlaps(box, reach)) };
   });
   /** What a free spot costs: its distance, and its flaws (COST); stops counting once past `limit`. */
   const cost = (c: Required<Box>, limit: number): number => {
@@ -110,11 +119,12 @@ export function freeSpot(wanted: { x: number; y: number }, existing: readonly Bo
       if (total >= limit) return total;
       if (crosses(link, c)) total += COST.linkUnder;
     }
-    const centre = { x: c.x + c.width / 2, y: c.y + c.height / 2 };
+    const centre = centreOf(c);
     for (const way of ways) {
+      if (distanceBetweenRects(c, way.anchor) < LINK_ROOM) total += COST.linkTooShort;
       for (const box of way.boxes) {
         if (total >= limit) return total;
-        if (crosses({ from: way.anchor, to: centre }, box)) total += COST.factorInTheWay;
+        if (crosses({ from: way.from, to: centre }, box)) total += COST.factorInTheWay;
       }
     }
     return total;
@@ -148,6 +158,14 @@ function grown(box: Required<Box>, margin: number): Required<Box> {
 
 function segmentBounds({ from, to }: Segment): Required<Box> {
   return { x: Math.min(from.x, to.x), y: Math.min(from.y, to.y), width: Math.abs(to.x - from.x), height: Math.abs(to.y - from.y) };
+}
+
+function centreOf(box: Required<Box>): { x: number; y: number } {
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+function sameBox(a: Required<Box>, b: Required<Box>): boolean {
+  return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 }
 
 function sized(box: Box): Required<Box> {

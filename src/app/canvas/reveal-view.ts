@@ -1,4 +1,4 @@
-import { overlaps } from '../../core/geometry/rect';
+import { boundsOfBoxes, overlaps } from '../../core/geometry/rect';
 import type { Rect, ViewportLike } from './culling';
 
 /**
@@ -48,4 +48,20 @@ function shift(start: number, length: number, low: number, high: number): number
   if (start < low) return low - start;
   if (start + length > high) return high - (start + length);
   return 0;
+}
+
+/**
+ * A view that shows `area` without losing what was in sight (`seen`, map units): the zoom is
+ * lowered as far as needed, but not below `floor`, and the view centred on both. Null when they
+ * do not fit together at `floor` (the caller then moves the view instead). Quick entry on a full
+ * view moved the view to each new factor, and a newcomer lost sight of what they had drawn before
+ * (the ninth round); zooming out a little keeps it, while the text stays readable.
+ */
+export function zoomOutToKeep(view: ViewportLike, canvas: { width: number; height: number }, area: Rect, seen: Rect | null, margin: number, floor: number): ViewportLike | null {
+  const both = seen ? boundsOfBoxes([area, seen])! : area;
+  const room = { width: canvas.width - 2 * margin, height: canvas.height - 2 * margin };
+  if (room.width <= 0 || room.height <= 0) return null;
+  const zoom = Math.min(view.zoom, room.width / both.width, room.height / both.height);
+  if (zoom < floor) return null;
+  return { x: canvas.width / 2 - (both.x + both.width / 2) * zoom, y: canvas.height / 2 - (both.y + both.height / 2) * zoom, zoom };
 }

@@ -6,7 +6,7 @@ import { edgesMap, nodesMap, sectionsMap } from '../../core/model/schema';
 import type { MapEdge, NodeKind, Polarity } from '../../core/model/types';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import type { FlowStore } from '../canvas/flow-store';
-import { boundsOfBoxes, type Rect } from '../../core/geometry/rect';
+import { boundsOfBoxes, containsRect, type Rect } from '../../core/geometry/rect';
 import { NEW_FACTOR_SIZE, estimatedFactorSize, freeSpot, type SpotPreferences } from '../canvas/placement';
 import {
   makePayload, pastePayload, payloadFromHtml, payloadToHtml, payloadToText, type ClipboardPayload,
@@ -32,7 +32,11 @@ export interface Viewport {
   /** What lies over the canvas (the overview map, the zoom buttons), in map coordinates. */
   coveredAreas(): Rect[];
   /** Moves the view, zooming out only if it must, so that the whole of `area` is in it, and of these links' lines and signs. */
-  reveal(area: Rect, links?: readonly string[]): void;
+  /**
+   * Brings an area (and these links' curves and signs) into sight. With `keep`, what is in sight
+   * now stays in sight too if a little less zoom allows it (quick entry on a full view).
+   */
+  reveal(area: Rect, links?: readonly string[], options?: { keep?: boolean }): void;
   fit(): void;
   /** Gives keyboard focus to a factor's or link's element on the canvas, if drawn. */
   focusElement(id: string): void;
@@ -272,13 +276,13 @@ export class Editor {
   }
 
   /** Brings these links, their factors (and `factorIds`) into view, line and sign included. */
-  revealLinks(linkIds: readonly string[], factorIds: readonly string[] = []): void {
+  revealLinks(linkIds: readonly string[], factorIds: readonly string[] = [], options?: { keep?: boolean }): void {
     const ends = linkIds.flatMap((id) => {
       const link = this.store.link(id);
       return link ? [link.source, link.target] : [];
     });
     const area = boundsOfBoxes([...factorIds, ...ends].flatMap((id) => this.store.boxOf(id) ?? []));
-    if (area) this.viewport.reveal(area, linkIds);
+    if (area) this.viewport.reveal(area, linkIds, options);
   }
 
   setPolarity(ids: readonly string[], polarity: Polarity): void {
@@ -486,7 +490,7 @@ export class Editor {
     this.store.select(links.length > 0 ? links : made.ids);
     // Every factor the line named in view, and the link with its sign, so the person sees what
     // they made and where.
-    this.revealLinks(links, made.factorIds);
+    this.revealLinks(links, made.factorIds, { keep: true });
     this.ui.announce(`Done: ${preview.text}`);
     return preview.text;
   }
@@ -506,39 +510,50 @@ export class Editor {
     const spots = new Map<number, Point>();
     const sizes = plan.factors.map((f) => estimatedFactorSize(f.label));
     const GAP_BETWEEN = 100;
-    const centreOfPlanned = (i: number): Point | null => {
+    const boxOfPlanned = (i: number): Rect | null => {
       const existing = plan.factors[i]!.existingId;
-      const box = existing ? this.store.boxOf(existing) : spots.has(i) ? { ...spots.get(i)!, ...sizes[i]! } : null;
-      return box ? centreOf(box) : null;
+      return existing ? this.store.boxOf(existing) ?? null : spots.has(i) ? { ...spots.get(i)!, ...sizes[i]! } : null;
     };
-    const place = (i: number, wanted: Point, beside: number, inView = true): Point => {
-      const anchor = centreOfPlanned(beside);
-      // Left of a factor, the side matters more than staying in view: the view moves to it after.
-      const spot = freeSpot(wanted, boxes, { ...prefer, size: sizes[i], anchors: anchor ? [anchor] : [], ...(inView ? {} : { within: null }) });
+    const keep = (i: number, spot: Point): Point => {
       boxes.push({ ...spot, ...sizes[i]! });
       spots.set(i, spot);
       return spot;
     };
+    /** Places factor i near `wanted`, where its link to factor `beside` (if any) runs clear and can be seen. */
+    const place = (i: number, wanted: Point, beside?: number): Point => {
+      const anchor = beside === undefined ? null : boxOfPlanned(beside);
+      return keep(i, freeSpot(wanted, boxes, { ...prefer, size: sizes[i], anchors: anchor ? [anchor] : [] }));
+    };
     const first = plan.factors.findIndex((f) => f.existingId);
     if (first < 0) {
-      // Only new factors: one row, centred in the view (or starting at `at`, where text is pasted).
+      // Only new factors: one row, centred in the view (or starting at `at`, where text is pasted),
+      // searched on a finer grid than a factor's size, so it fits into a gap.
       const rowWidth = sizes.reduce((sum, size) => sum + size.width, 0) + GAP_BETWEEN * (sizes.length - 1);
       const rowHeight = Math.max(...sizes.map((size) => size.height));
       const centre = this.viewCentre();
       const wanted = at ?? { x: centre.x - rowWidth / 2, y: centre.y - rowHeight / 2 };
-      const row = freeSpot(wanted, boxes, { ...prefer, size: { width: rowWidth, height: rowHeight } });
-      let x = row.x;
+      const rowSize = { width: rowWidth, height: rowHeight };
+      const row = freeSpot(wanted, boxes, { ...prefer, size: rowSize, step: { x: NEW_FACTOR_SIZE.width / 2, y: NEW_FACTOR_SIZE.height / 2 } });
+      if (!prefer.within || containsRect(prefer.within, { ...row, ...rowSize })) {
+        let x = row.x;
+        sizes.forEach((size, i) => {
+          keep(i, { x, y: row.y + (rowHeight - size.height) / 2 });
+          x += size.width + GAP_BETWEEN;
+        });
+        return spots;
+      }
+      // No room in view for the row: one by one, each beside the one before, rather than the view
+      // moving away from what was drawn before (the newcomers' ninth round).
+      let next = { x: centre.x - sizes[0]!.width / 2, y: centre.y - sizes[0]!.height / 2 };
       sizes.forEach((size, i) => {
-        const spot = { x, y: row.y + (rowHeight - size.height) / 2 };
-        boxes.push({ ...spot, ...size });
-        spots.set(i, spot);
-        x += size.width + GAP_BETWEEN;
+        const spot = place(i, next, i > 0 ? i - 1 : undefined);
+        next = { x: spot.x + size.width + GAP_BETWEEN, y: spot.y };
       });
       return spots;
     }
     const firstBox = this.store.boxOf(plan.factors[first]!.existingId!)!;
     let rightEdge = firstBox.x - GAP_BETWEEN;
-    for (let i = first - 1; i >= 0; i--) rightEdge = place(i, { x: rightEdge - sizes[i]!.width, y: firstBox.y }, i + 1, false).x - GAP_BETWEEN;
+    for (let i = first - 1; i >= 0; i--) rightEdge = place(i, { x: rightEdge - sizes[i]!.width, y: firstBox.y }, i + 1).x - GAP_BETWEEN;
     let next: Point = { x: firstBox.x + firstBox.width + GAP_BETWEEN, y: firstBox.y };
     plan.factors.forEach((f, i) => {
       const box = f.existingId ? this.store.boxOf(f.existingId) : null;

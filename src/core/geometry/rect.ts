@@ -59,3 +59,10 @@ export function squaredDistanceToRect(r: Rect, p: Point): number {
 export function distanceToRect(r: Rect, p: Point): number {
   return Math.sqrt(squaredDistanceToRect(r, p));
 }
+
+/** How far apart two rectangles are at their nearest: 0 when they touch or overlap. */
+export function distanceBetweenRects(a: Rect, b: Rect): number {
+  const dx = Math.max(b.x - (a.x + a.width), a.x - (b.x + b.width), 0);
+  const dy = Math.max(b.y - (a.y + a.height), a.y - (b.y + b.height), 0);
+  return Math.hypot(dx, dy);
+}
