@@ -260,6 +260,18 @@ describe('sections, layout and touch', () => {
     expect(await overview.count()).toBe(1);
     // …and after a visit to the text view, with the whole map still in view (it had folded again).
     await page.getByTestId('view-text').click();
+    // The wheel turned over the toolbar scrolls the text (it stood still); over the side panel, not.
+    const text = page.getByTestId('text-view');
+    const scrolled = () => text.evaluate((el) => el.scrollTop);
+    const side = (await page.locator('.workspace__side').boundingBox())!;
+    await page.mouse.move(side.x + side.width / 2, side.y + side.height / 2);
+    await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(300);
+    expect(await scrolled()).toBe(0);
+    const tools = (await page.getByTestId('view-text').boundingBox())!;
+    await page.mouse.move(tools.x - 300, tools.y + tools.height / 2);
+    await page.mouse.wheel(0, 300);
+    await expect.poll(scrolled).toBeGreaterThan(100);
     await page.getByTestId('view-diagram').click();
     await expect.poll(() => page.getByTestId('factor').count()).toBe(41);
     await page.waitForTimeout(600);

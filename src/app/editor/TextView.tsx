@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { useId, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { LIMITS, removeFactor, removeLink } from '../../core/model/ops';
 import type { MapEdge, MapNode, Polarity } from '../../core/model/types';
 import { kindInfo } from '../canvas/kinds';
@@ -6,6 +6,7 @@ import { useEditor } from './context';
 import { POLARITY_NAMES, incomingSentence, labelText, linkSentence } from './describe';
 import { asOneStep } from './history';
 import { TextField } from './fields';
+import { useWheelAnywhere } from './wheel-forward';
 
 /**
  * The map in words: every factor, what it increases and decreases, and what
@@ -17,6 +18,8 @@ export function TextView() {
   const snapshot = useSyncExternalStore(editor.store.subscribe, editor.store.getSnapshot);
   const readOnly = !editor.canEdit;
   const listId = useId();
+  const pane = useRef<HTMLElement>(null);
+  useWheelAnywhere(pane);
   const factors = useMemo(
     // Hidden or withdrawn contributions are not read out either.
     () => snapshot.factors.filter((n) => !n.hidden).map((n) => n.data.factor).sort((a, b) => labelText(a.label).localeCompare(labelText(b.label))),
@@ -30,7 +33,7 @@ export function TextView() {
     if (editor.addFactor({ label: newFactor.trim(), edit: false })) setNewFactor('');
   };
   return (
-    <section className="textview" aria-labelledby="textview-title" data-testid="text-view">
+    <section ref={pane} className="textview" aria-labelledby="textview-title" data-testid="text-view">
       <h2 id="textview-title">The map in words</h2>
       <p className="textview__summary">
         {factors.length} {factors.length === 1 ? 'factor' : 'factors'} and {links.length} {links.length === 1 ? 'link' : 'links'}, in alphabetical order.
