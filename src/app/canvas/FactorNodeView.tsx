@@ -8,6 +8,7 @@ import { useUi, type UiState } from '../editor/ui-state';
 import { useRemoteMarks } from '../presence/context';
 import type { FactorNode } from './flow-store';
 import { kindInfo } from './kinds';
+import { KNOB_STYLE } from './knob';
 
 /** Votes are not in the model yet; a newer client may store them as a number or a map of voter → count. */
 export function voteCount(factor: MapNode): number {
@@ -89,7 +90,7 @@ function LinkHandles({ id }: { id: string }) {
   return (
     <>
       <Handle type="target" position={Position.Left} className="factor__handle factor__handle--in" isConnectableStart={false} />
-      <Handle type="source" position={Position.Right} className="factor__handle factor__connect" title="Drag onto another factor to link them">
+      <Handle type="source" position={Position.Right} className="factor__handle factor__connect" style={KNOB_STYLE} title="Drag onto another factor to link them">
         <span aria-hidden="true">→</span>
       </Handle>
       {dropTarget && <Handle type="target" id="drop" position={Position.Left} className="factor__drop-target" />}

@@ -1,5 +1,6 @@
 import { bendFor, centreDistance, curveBetween, linkGeometry, pointOnCurve, type Box, type LinkGeometry, type Point } from '../editor/edge-geometry';
 import { squaredDistanceToRect } from '../../core/geometry/rect';
+import { KNOB } from './knob';
 
 /**
  * Where every link of a map is drawn, worked out for all of them together so that they keep out
@@ -160,12 +161,11 @@ class Arrowheads {
   }
 }
 
-/**
- * The → knob that starts a link sits on the middle of each factor's right edge, 30 across
- * (styles.css: .factor__connect). An arrowhead arriving there and the knob hid each other: a
- * newcomer could not tell which way the link pointed, or whether they would grab the knob.
+/*
+ * The → knob that starts a link sits on the middle of each factor's right edge (knob.ts). An
+ * arrowhead arriving there and the knob hid each other: a newcomer could not tell which way the
+ * link pointed, or whether they would grab the knob.
  */
-const KNOB = { across: 30, out: 31 };
 /** How near the middle of the right edge an arrowhead meets the knob: its half-height and the arrowhead's half-width. */
 const KNOB_REACH = KNOB.across / 2 + 7;
 
