@@ -231,3 +231,17 @@ describe('History: per person', () => {
     history.destroy();
   });
 });
+
+describe('FlowStore: the box of a factor not yet drawn', () => {
+  it('is as tall as its label will wrap to, until the canvas measures it', () => {
+    const doc = newDoc();
+    const short = addFactor(doc, { label: 'Funding', x: 0, y: 0 }, ctx);
+    const long = addFactor(doc, { label: 'Coordination & information sharing between services', x: 0, y: 200 }, ctx);
+    const store = new FlowStore(doc, 'me', () => false);
+    expect(store.boxOf(short)!.height).toBe(80);
+    // Four lines of label: revealed as 80 high, its last lines were left below the view.
+    expect(store.boxOf(long)!.height).toBeGreaterThan(110);
+    store.applyNodeChanges([{ type: 'dimensions', id: long, dimensions: { width: 200, height: 96 } }]);
+    expect(store.boxOf(long)!.height).toBe(96);
+  });
+});

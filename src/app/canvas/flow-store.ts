@@ -10,7 +10,7 @@ import { labelText, linkSentence } from '../editor/describe';
 import type { History } from '../editor/history';
 import { sectionMembers, type SectionRect } from '../editor/sections';
 import { LinkRouter } from './link-routes';
-import { NEW_FACTOR_SIZE } from './placement';
+import { estimatedFactorSize } from './placement';
 
 /** `locked`: the facilitator has locked this factor (shown to everyone; only participants are held to it). */
 export interface WorkshopOverlay {
@@ -229,7 +229,9 @@ export class FlowStore {
     if (!factor) return null;
     const state = this.local.get(id);
     const position = state?.dragPosition ?? { x: factor.x, y: factor.y };
-    const size = state?.measured ?? NEW_FACTOR_SIZE;
+    // Before it is drawn, the size its label will about take: a factor just made by quick entry
+    // was revealed as if 80 high and its last lines were left below the view (the tenth round).
+    const size = state?.measured ?? estimatedFactorSize(factor.label);
     return { ...position, width: size.width, height: size.height };
   }
 
