@@ -470,6 +470,15 @@ describe('the CLD editor', () => {
       return Math.hypot(box.x + box.width / 2 - (canvas.x + canvas.width / 2), box.y + box.height / 2 - (canvas.y + canvas.height / 2));
     }, { timeout: 5_000 }).toBeLessThan(30);
     await expect.poll(() => node.locator('.factor.is-selected').count()).toBe(1);
+    // Find moved the view, and part of the map is now out of it; the overview still waits for a
+    // move by hand, rather than popping up over the map (newcomers found it uninvited).
+    const outOfView = await page.locator('.react-flow__node-factor').evaluateAll((nodes, c) => nodes.filter((n) => {
+      const r = n.getBoundingClientRect();
+      return r.right < c.x || r.bottom < c.y || r.left > c.x + c.width || r.top > c.y + c.height;
+    }).length, canvas);
+    expect(outOfView).toBeGreaterThan(0);
+    await page.waitForTimeout(1_300);
+    expect(await page.getByRole('img', { name: 'Overview of the whole map' }).count()).toBe(0);
     // Tags are searched too.
     await page.keyboard.press('Control+f');
     await page.getByTestId('find-input').fill('voluntary sector');

@@ -67,6 +67,8 @@ const REVEAL_MARGIN = 16;
 const KEEP_IN_SIGHT_ZOOM = 0.75;
 /** How long a reveal's move of the view takes (ms). */
 const REVEAL_MS = 200;
+/** Frames of a reveal can come a little after its duration on a busy machine. */
+const QUIET_AFTER_MS = 100;
 
 const selectSnap = (s: UiState) => s.snapToGrid;
 const selectBox = (s: UiState) => s.boxSelect;
@@ -177,6 +179,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   // (Whether they are drawn is read from the store's measured sizes: React Flow's
   // useNodesInitialized re-ran over every node, and re-rendered this canvas, on each move of a drag.)
   const opening = useRef({ fitted: false, since: Date.now() });
+  /** Until when the view is being moved by the app (a reveal, Find), not by hand: see OverviewMap. */
+  const overviewQuietUntil = useRef(0);
   /** Where a reveal is moving the view, until when. */
   const revealing = useRef<{ view: Viewport; until: number } | null>(null);
   /** What the overview map and the zoom buttons cover of the canvas, in its pixels. */
@@ -253,7 +257,10 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         const { x, y, zoom } = flow.getViewport();
         return { x: (size.current.width / 2 - x) / zoom, y: (size.current.height / 2 - y) / zoom };
       },
-      centreOn: (p) => void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: 200 }),
+      centreOn: (p) => {
+        overviewQuietUntil.current = performance.now() + REVEAL_MS + QUIET_AFTER_MS;
+        void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: REVEAL_MS });
+      },
       visibleArea: () => viewRect(flow.getViewport(), size.current),
       coveredAreas: () => coveredAt(flow.getViewport()),
       reveal: (factors, links = [], options = {}) => {
@@ -273,6 +280,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
           ?? nearest ?? getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
         followView(next);
         revealing.current = { view: next, until: performance.now() + REVEAL_MS };
+        overviewQuietUntil.current = performance.now() + REVEAL_MS + QUIET_AFTER_MS;
         void flow.setViewport(next, { duration: REVEAL_MS });
       },
       fit: () => fitAll(200),
@@ -495,7 +503,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       >
         <Background gap={GRID} />
         <LinkLayer factors={snapshot.factors} edges={snapshot.edges} />
-        <OverviewMap nodes={snapshot.nodes} />
+        <OverviewMap nodes={snapshot.nodes} quietUntil={overviewQuietUntil} />
         <Controls showInteractive={false} showFitView={false}>
           <ControlButton onClick={fitAllAnimated} title="Zoom to fit the whole map (Shift+1)" aria-label="Zoom to fit">
             <span aria-hidden="true">⤢</span>

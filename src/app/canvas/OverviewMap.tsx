@@ -38,7 +38,11 @@ function layoutOf(bounds: Rect | null, view: Rect): { scale: number; x: number; 
  * again on every frame of a pan. This draws once per frame at most, outside React.
  * Drag on it to move the view; scroll on it to zoom.
  */
-export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonly CanvasNode[] }) {
+export const OverviewMap = memo(function OverviewMap({ nodes, quietUntil }: {
+  nodes: readonly CanvasNode[];
+  /** Until when (performance.now()) the app itself is moving the view: such moves do not bring the overview. */
+  quietUntil: { readonly current: number };
+}) {
   // Until the person folds it away or unfolds it (each browser remembers, EditorUi), it appears
   // once this person's view leaves part of the map out: over a map that is all in view it only
   // repeated the view and covered factors (newcomers' tests). Once there it stays: coming and going
@@ -46,7 +50,7 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
   const { ui } = useEditor();
   const choice = useUi(ui, selectShown);
   const bounds = useMemo(() => boundsOf(nodes), [nodes]);
-  const movedOut = useViewLeavesOut(bounds);
+  const movedOut = useViewLeavesOut(bounds, quietUntil);
   // Only a view that stays so for a moment counts: a map opening is out of view until it is fitted.
   const stays = useUi(ui, selectStays);
   useEffect(() => {
@@ -79,12 +83,13 @@ export const OverviewMap = memo(function OverviewMap({ nodes }: { nodes: readonl
 const selectShown = (s: UiState) => s.overviewShown;
 
 /**
- * Whether part of the map is out of view, as of this person's last move of the view (a pan, a
- * zoom, a fit, a resize of the window); not changed by the map changing under a still view. A
- * factor someone else added at the edge of the view made the overview appear over it, under the
- * pointer of a person about to click it.
+ * Whether part of the map is out of view, as of this person's last move of the view by hand (a pan,
+ * a zoom, a fit, a resize of the window); not changed by the map changing under a still view, nor
+ * by the app moving the view (quick entry or Find showing what they made or found). A factor
+ * someone else added at the edge of the view made the overview appear over it; and newcomers saw
+ * it pop up uninvited over their work as quick entry moved the view (the ninth and tenth rounds).
  */
-function useViewLeavesOut(bounds: Rect | null): boolean {
+function useViewLeavesOut(bounds: Rect | null, quietUntil: { readonly current: number }): boolean {
   const store = useStoreApi();
   const boundsNow = useRef(bounds);
   boundsNow.current = bounds;
@@ -93,8 +98,9 @@ function useViewLeavesOut(bounds: Rect | null): boolean {
   // leavesOut reads the bounds through the ref, so subscribing once is enough.
   useEffect(() => store.subscribe((s, before) => {
     if (s.transform === before.transform && s.width === before.width && s.height === before.height) return;
+    if (performance.now() < quietUntil.current) return;
     setOut(leavesOut(s));
-  }), [store]);
+  }), [store, quietUntil]);
   return out;
 }
 const selectStays = (s: UiState) => s.overviewStays;
