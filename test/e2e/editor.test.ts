@@ -345,7 +345,9 @@ describe('the CLD editor', () => {
     await viewSettled(page);
     // Make one a barrier, so that we can see kinds travel with the copy.
     await factorNode(page, 'Waiting lists').click();
-    await page.getByTestId('kind').getByRole('radio', { name: /^Barrier/ }).check();
+    // Clicked, then the factor watched: the panel redraws from a deferred snapshot (useDeferredValue),
+    // so on a busy machine the radio was not yet checked when check() looked, right after its click.
+    await page.getByTestId('kind').getByRole('radio', { name: /^Barrier/ }).click();
     await expect.poll(() => factorNode(page, 'Waiting lists').locator('.factor--barrier').count()).toBe(1);
 
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
