@@ -96,6 +96,43 @@ describe('routing links around factors and signs', () => {
     expect(Math.hypot(one.x - two.x, one.y - two.y)).toBeGreaterThanOrEqual(26);
   });
 
+  it('bends a link whose line would run through another link’s sign', () => {
+    const first = new Map([['a', box(0, 0)], ['b', box(700, 0)]]);
+    const sign = routeLinks([link('l1', 'a', 'b')], first, true).get('l1')!.label;
+    // A long link from c, far above, to d, far below, whose usual arc has its middle right on that
+    // sign and passes between a and b.
+    const c0 = box(sign.x - 100, sign.y - 500);
+    const d0 = box(sign.x - 100, sign.y + 420);
+    const plain0 = linkGeometry(c0, d0, 0);
+    const dx = sign.x - plain0.middle.x;
+    const dy = sign.y - plain0.middle.y;
+    const boxes = new Map([...first, ['c', { ...c0, x: c0.x + dx, y: c0.y + dy }], ['d', { ...d0, x: d0.x + dx, y: d0.y + dy }]]);
+    const plain = linkGeometry(boxes.get('c')!, boxes.get('d')!, 0);
+    const near = (g: LinkGeometry) => Math.min(...along(g).map((p) => Math.hypot(p.x - sign.x, p.y - sign.y)));
+    expect(near(plain)).toBeLessThan(5);
+    for (const id of ['a', 'b']) expect(passesUnder(plain, boxes.get(id)!)).toBe(false);
+    const routes = routeLinks([link('l1', 'a', 'b'), link('l2', 'c', 'd')], boxes, true);
+    expect(routes.get('l1')!.label).toEqual(sign);
+    expect(near(routes.get('l2')!)).toBeGreaterThan(15);
+  });
+
+  it('moves a sign off another link’s line', () => {
+    const second = new Map([['c', box(0, 0)], ['d', box(0, 600)]]);
+    const sign = routeLinks([link('l2', 'c', 'd')], second, true).get('l2')!.label;
+    // A long link routed before it (its id comes first) whose usual arc has its middle on that sign.
+    const a0 = box(sign.x - 900, sign.y - 300);
+    const b0 = box(sign.x + 700, sign.y - 300);
+    const plain0 = linkGeometry(a0, b0, 0);
+    const [dx, dy] = [sign.x - plain0.middle.x, sign.y - plain0.middle.y];
+    const boxes = new Map([...second, ['a', { ...a0, x: a0.x + dx, y: a0.y + dy }], ['b', { ...b0, x: b0.x + dx, y: b0.y + dy }]]);
+    const plain = linkGeometry(boxes.get('a')!, boxes.get('b')!, 0);
+    const nearLine = (p: Point, g: LinkGeometry) => Math.min(...along(g).map((q) => Math.hypot(q.x - p.x, q.y - p.y)));
+    expect(nearLine(sign, plain)).toBeLessThan(5);
+    const routes = routeLinks([link('l1', 'a', 'b'), link('l2', 'c', 'd')], boxes, true);
+    expect(routes.get('l1')!.path).toBe(plain.path);
+    expect(nearLine(routes.get('l2')!.label, routes.get('l1')!)).toBeGreaterThan(13);
+  });
+
   it('puts a sign in the first half of its line only when every place near the arrowhead is taken', () => {
     const [a, b] = [box(0, 0), box(800, 0)];
     expect(linkGeometry(a, b, 0, { blocked: () => false }).label.x).toBeGreaterThan(500);

@@ -24,7 +24,7 @@ export interface RoutableLink {
   data?: { lane: number };
 }
 
-/** A polarity sign's radius on the canvas (LinkLayer draws its disc 13 across), with a little air. */
+/** A polarity sign's radius on the canvas (LinkLayer draws its disc with radius 13), with a little air. */
 const SIGN_RADIUS = 15;
 /** Half the size of the square kept for a placed sign, so that the next sign's disc clears it. */
 const SIGN_HALF = 13;
@@ -55,12 +55,12 @@ function cellKey(cx: number, cy: number): number {
 }
 
 /** Boxes in a grid of cells, for questions about what is near a point. */
-class BoxGrid {
-  private cells = new Map<number, Box[]>();
+class BoxGrid<T extends Box = Box> {
+  private cells = new Map<number, T[]>();
 
   constructor(private readonly reach: number) {}
 
-  add(box: Box): void {
+  add(box: T): void {
     const { reach } = this;
     for (let cx = Math.floor((box.x - reach) / CELL); cx <= Math.floor((box.x + box.width + reach) / CELL); cx++) {
       for (let cy = Math.floor((box.y - reach) / CELL); cy <= Math.floor((box.y + box.height + reach) / CELL); cy++) {
@@ -73,10 +73,24 @@ class BoxGrid {
   }
 
   /** The boxes within `reach` of a point (and maybe a few more). */
-  near(p: Point): readonly Box[] {
+  near(p: Point): readonly T[] {
     return this.cells.get(cellKey(Math.floor(p.x / CELL), Math.floor(p.y / CELL))) ?? [];
   }
 }
+
+/** The square of how far a point is from the straight stretch between `a` and `b`. */
+function squaredDistanceToSegment(p: Point, a: Point, b: Point): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const length = dx * dx + dy * dy;
+  const t = length === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / length));
+  const ex = p.x - (a.x + t * dx);
+  const ey = p.y - (a.y + t * dy);
+  return ex * ex + ey * ey;
+}
+
+/** A stretch of a drawn line, under the box around it. */
+interface Stretch extends Box { a: Point; b: Point }
 
 /** Whether a circle of `radius` at `p` meets the box. */
 function touches(p: Point, box: Box, radius: number): boolean {
@@ -87,6 +101,8 @@ function touches(p: Point, box: Box, radius: number): boolean {
 class Obstacles {
   private readonly factors = new BoxGrid(Math.max(SIGN_RADIUS, CLEARANCE));
   private readonly signs = new BoxGrid(SIGN_RADIUS);
+  /** The signs in `signs`, which also holds the factors' knobs (lines leave beside those anyway). */
+  private readonly placedSigns = new Set<Box>();
 
   constructor(boxes: Iterable<Box>) {
     for (const box of boxes) {
@@ -95,20 +111,35 @@ class Obstacles {
     }
   }
 
-  /** Whether a sign centred at `p` would sit on a factor or on a sign already placed. */
+  /** The lines drawn so far, in stretches. */
+  private readonly lines = new BoxGrid<Stretch>(SIGN_RADIUS);
+
+  /** Whether a sign centred at `p` would sit on a factor, on a sign already placed, or on another link's line. */
   readonly signBlocked = (p: Point): boolean =>
-    this.factors.near(p).some((box) => touches(p, box, SIGN_RADIUS)) || this.signs.near(p).some((box) => touches(p, box, SIGN_RADIUS));
+    this.factors.near(p).some((box) => touches(p, box, SIGN_RADIUS)) || this.signs.near(p).some((box) => touches(p, box, SIGN_RADIUS))
+    || this.lines.near(p).some((stretch) => touches(p, stretch, SIGN_RADIUS) && squaredDistanceToSegment(p, stretch.a, stretch.b) < SIGN_RADIUS * SIGN_RADIUS);
+
+  /** A link's line, drawn: later signs keep off it. */
+  placeLine(along: readonly Point[]): void {
+    for (let i = 1; i < along.length; i++) {
+      const a = along[i - 1]!;
+      const b = along[i]!;
+      this.lines.add({ x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(b.x - a.x), height: Math.abs(b.y - a.y), a, b });
+    }
+  }
 
   placeSign(p: Point): void {
-    this.signs.add({ x: p.x - SIGN_HALF, y: p.y - SIGN_HALF, width: 2 * SIGN_HALF, height: 2 * SIGN_HALF });
+    const sign = { x: p.x - SIGN_HALF, y: p.y - SIGN_HALF, width: 2 * SIGN_HALF, height: 2 * SIGN_HALF };
+    this.signs.add(sign);
+    this.placedSigns.add(sign);
   }
 
   /**
    * How many factors other than `from` and `to` the curve of `shape` passes under, counting no
    * further than `enough` (a shape that bad is not wanted, however much worse it is).
    */
-  factorsUnder(from: Box, to: Box, { bend, skew }: Shape, enough = Infinity): number {
-    const curve = curveBetween(from, to, bend, skew);
+  factorsUnder(from: Box, to: Box, shape: Shape, enough = Infinity): number {
+    const curve = curveBetween(from, to, shape.bend, shape.skew);
     if (!curve) return 0;
     const hit = new Set<Box>();
     for (let i = 1; i < SAMPLES; i++) {
@@ -122,7 +153,36 @@ class Obstacles {
     }
     return hit.size;
   }
+
+  /** How many signs of other links the curve of `shape` runs through, counting no further than `enough`. */
+  signsCrossed(from: Box, to: Box, shape: Shape, enough = Infinity): number {
+    const curve = curveBetween(from, to, shape.bend, shape.skew);
+    if (!curve) return 0;
+    const hit = new Set<Box>();
+    let before = pointOnCurve(curve, 0);
+    for (let i = 1; i <= SAMPLES; i++) {
+      const p = pointOnCurve(curve, i / SAMPLES);
+      // Samples can be further apart than a sign is wide: the stretch between them is tested.
+      for (const sign of this.signs.near(p)) {
+        if (hit.has(sign) || !this.placedSigns.has(sign)) continue;
+        if (squaredDistanceToSegment({ x: sign.x + SIGN_HALF, y: sign.y + SIGN_HALF }, before, p) < SIGN_RADIUS * SIGN_RADIUS) {
+          hit.add(sign);
+          if (hit.size >= enough) return hit.size;
+        }
+      }
+      before = p;
+    }
+    return hit.size;
+  }
 }
+
+/**
+ * Shapes that pass under no factor tried for one that also runs through no other link's sign,
+ * before the one through fewest is taken. A line through another link's sign made it unclear whose
+ * sign it was (a newcomer could not tell, the tenth round); trying every shape for it tripled the
+ * time to route a 300-factor map.
+ */
+const SIGN_TRIES = 6;
 
 /** Arrowheads closer than this on one factor read as one (the arrowhead is about 10 across). */
 const ARROWHEAD_GAP = 16;
@@ -285,6 +345,7 @@ export class LinkRouter {
       if (kept) {
         next.set(link.id, kept);
         obstacles?.placeSign(kept.label);
+        obstacles?.placeLine(kept.along);
         arrowheads?.place(link.target, kept.end);
       } else toRoute.push(link);
     }
@@ -296,6 +357,7 @@ export class LinkRouter {
         const endShift = link.source === link.target ? 0 : arrowheads.freeShift(link.target, from, to, shape);
         drawn = linkGeometry(from, to, lane, { blocked: obstacles.signBlocked, ...shape, endShift });
         obstacles.placeSign(drawn.label);
+        obstacles.placeLine(drawn.along);
         arrowheads.place(link.target, drawn.end);
       } else drawn = linkGeometry(from, to, lane);
       next.set(link.id, keepIfSame(previous.get(link.id), drawn));
@@ -356,7 +418,11 @@ function sameInput(a: RouteInput, b: RouteInput): boolean {
 /** A link's curve: how far it bulges, and how far its peak leans towards one end. */
 interface Shape { bend: number; skew: number }
 
-/** The first shape that passes under no other factor, else the one that passes under fewest. */
+/**
+ * The first shape that passes under no other factor and through no other link's sign; failing the
+ * second within SIGN_TRIES clear shapes, the clear one through fewest signs; failing the first, the
+ * one that passes under fewest factors.
+ */
 function leastCrossedShape(from: Box, to: Box, alone: boolean, obstacles: Obstacles): Shape {
   const distance = centreDistance(from, to);
   const usual = bendFor(distance, 0);
@@ -364,19 +430,30 @@ function leastCrossedShape(from: Box, to: Box, alone: boolean, obstacles: Obstac
   const most = Math.max(usual, distance * MOST_BULGE);
   let best: Shape = { bend: usual, skew: 0 };
   let fewest = Infinity;
+  let clear: Shape | null = null;
+  let clearSigns = Infinity;
+  let clearTried = 0;
   for (const times of alone ? ALONE_BENDS : PAIRED_BENDS) {
     const bend = Math.sign(times) * Math.min(Math.abs(usual * times), most);
     for (const skew of SKEWS) {
       const shape = { bend, skew };
-      const under = obstacles.factorsUnder(from, to, shape, fewest);
-      if (under === 0) return shape;
-      if (under < fewest) {
+      // Once a clear shape is in hand, only another clear one matters.
+      const under = obstacles.factorsUnder(from, to, shape, clear ? 1 : fewest);
+      if (under === 0) {
+        const signs = obstacles.signsCrossed(from, to, shape, clearSigns);
+        if (signs === 0) return shape;
+        if (signs < clearSigns) {
+          clear = shape;
+          clearSigns = signs;
+        }
+        if (++clearTried >= SIGN_TRIES) return clear!;
+      } else if (!clear && under < fewest) {
         best = shape;
         fewest = under;
       }
     }
   }
-  return best;
+  return clear ?? best;
 }
 
 /** Where each link is drawn, worked out afresh (for fitting the view to the map). */
