@@ -163,9 +163,9 @@ describe('the CLD editor', () => {
     expect(beside.y).toBeGreaterThan(canvas.y + 80);
     expect(beside.y).toBeLessThan(canvas.y + canvas.height - 80);
     await page.mouse.move(beside.x, beside.y, { steps: 12 });
-    await expect.poll(() => factorNode(page, 'Short-term funding').evaluate((el) => el.closest('.react-flow__node')!.classList.contains('is-drop-near'))).toBe(true);
+    await expect.poll(() => factorNode(page, 'Short-term funding').locator('.factor.is-drop-near').count()).toBe(1);
     await page.mouse.up();
-    await expect.poll(() => page.locator('.react-flow__node.is-drop-near').count()).toBe(0);
+    await expect.poll(() => page.locator('.factor.is-drop-near').count()).toBe(0);
 
     const transform = () => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
     await page.locator('.react-flow__controls-zoomin').click();

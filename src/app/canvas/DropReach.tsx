@@ -18,18 +18,18 @@ function* shownBoxes(factors: readonly FactorNode[]): Iterable<readonly [string,
   for (const node of factors) if (!node.hidden) yield [node.id, nodeBox(node)];
 }
 
-const CLASS = 'is-drop-near';
-
 /**
  * While a link is drawn, marks the factor it would reach if let go beside it (drop-target.ts),
  * as pointing at a factor marks it: the person sees where the link will go before letting go.
- * On the element, not through React: it changes with every move of the pointer.
+ * Through the editor's interface state, which the factor draws from: a class set by hand on React
+ * Flow's node element was lost whenever React Flow drew that element again mid-drag.
  */
 export function DropReach() {
   // React Flow's own pick (a handle within connectionRadius) when it has one, else ours.
   // `pointer` is in pixels from the canvas's corner, not in map units.
   const connection = useConnection((c) => (c.inProgress ? { pointer: c.pointer, from: c.fromNode.id, picked: c.isValid && c.toNode ? c.toNode.id : null } : null));
   const flow = useReactFlow<CanvasNode, CausalEdge>();
+  const { ui } = useEditor();
   const inReach = useFactorInReach();
   let near: string | null = null;
   if (connection?.picked) near = connection.picked;
@@ -38,10 +38,8 @@ export function DropReach() {
     near = inReach({ x: (connection.pointer.x - x) / zoom, y: (connection.pointer.y - y) / zoom }, connection.from);
   }
   useEffect(() => {
-    if (!near) return;
-    const element = document.querySelector(`.react-flow__node[data-id="${CSS.escape(near)}"]`);
-    element?.classList.add(CLASS);
-    return () => element?.classList.remove(CLASS);
-  }, [near]);
+    ui.set({ dropNear: near });
+  }, [ui, near]);
+  useEffect(() => () => ui.set({ dropNear: null }), [ui]);
   return null;
 }

@@ -107,6 +107,7 @@ function FactorNodeView({ id, data, selected }: NodeProps<FactorNode>) {
   const { factor } = data;
   const editor = useEditor();
   const editing = useUi(editor.ui, useCallback((s: UiState) => s.editingId === id, [id]));
+  const dropNear = useUi(editor.ui, useCallback((s: UiState) => s.dropNear === id, [id]));
   const far = useContext(FarZoomContext);
   const { selectedBy, editingBy } = useRemoteMarks(id);
   const kind = kindInfo(factor.kind);
@@ -118,7 +119,7 @@ function FactorNodeView({ id, data, selected }: NodeProps<FactorNode>) {
     : undefined;
   const shownTags = factor.tags.slice(0, 1);
   return (
-    <div className={`factor factor--${kind.id}${selected ? ' is-selected' : ''}`} data-testid="factor" data-factor-id={factor.id} style={outline}>
+    <div className={`factor factor--${kind.id}${selected ? ' is-selected' : ''}${dropNear ? ' is-drop-near' : ''}`} data-testid="factor" data-factor-id={factor.id} style={outline}>
       {selectedBy.length > 0 && (
         <span className="factor__selectors" data-testid="remote-selection">
           {selectedBy.map((p) => p.user.name).join(', ')}

@@ -42,6 +42,8 @@ export interface UiState {
    * trip to the text view folded it again (the newcomers' eighth round). Not remembered across loads.
    */
   overviewStays: boolean;
+  /** The factor a link being drawn would reach if let go now beside it (DropReach), shown outlined. */
+  dropNear: string | null;
   /** Dragging on empty canvas draws a selection box instead of panning. */
   boxSelect: boolean;
   layoutBusy: boolean;
@@ -79,6 +81,7 @@ export class EditorUi {
     snapToGrid: stored('snapToGrid') ?? false,
     overviewShown: stored('overviewShown'),
     overviewStays: false,
+    dropNear: null,
     boxSelect: false,
     layoutBusy: false,
     announcement: { text: '', serial: 0 },
