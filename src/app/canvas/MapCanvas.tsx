@@ -60,6 +60,8 @@ const FAR_ZOOM = 0.2;
  * find their factors again before the next one.
  */
 const REVEAL_MARGIN = 16;
+/** A link drawn by pointer: only its sign need come into view. */
+const SIGN_ONLY = { signsOnly: true } as const;
 /**
  * The least zoom quick entry zooms out to, to keep what was in sight while showing what it made:
  * labels are still readable there. Below it, the view moves instead.
@@ -152,6 +154,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     setArea(areaNow.current);
   }, []);
 
+  /** Until when the view is being moved by the app (opening, a reveal, Find), not by hand: see OverviewMap. */
+  const overviewQuietUntil = useRef(0);
   /**
    * The whole map in view, from the store's factors: React Flow's own fitView knows only the
    * factors it was given, which on a large map are those around the view.
@@ -168,6 +172,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
 
   /** The view a canvas opens with: where it was before the text view, else the whole map. */
   const openingView = useCallback(() => {
+    // Not a move by hand: the overview waits for one (OverviewMap).
+    overviewQuietUntil.current = performance.now() + QUIET_AFTER_MS;
     if (!editor.lastView) return fitAll();
     followView(editor.lastView);
     void flow.setViewport(editor.lastView);
@@ -179,8 +185,6 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   // (Whether they are drawn is read from the store's measured sizes: React Flow's
   // useNodesInitialized re-ran over every node, and re-rendered this canvas, on each move of a drag.)
   const opening = useRef({ fitted: false, since: Date.now() });
-  /** Until when the view is being moved by the app (a reveal, Find), not by hand: see OverviewMap. */
-  const overviewQuietUntil = useRef(0);
   /** Where a reveal is moving the view, until when. */
   const revealing = useRef<{ view: Viewport; until: number } | null>(null);
   /** What the overview map and the zoom buttons cover of the canvas, in its pixels. */
@@ -265,7 +269,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       coveredAreas: () => coveredAt(flow.getViewport()),
       reveal: (factors, links = [], options = {}) => {
         const { nodes: all, edges } = store.getSnapshot();
-        const area = links.length > 0 ? boundsOfBoxes([factors, ...linksReach(all, edges, new Set(links), store.router)]) ?? factors : factors;
+        const reach = links.length > 0 ? linksReach(all, edges, new Set(links), store.router, options.signsOnly) : [];
+        const area = (options.signsOnly ? boundsOfBoxes(reach) : boundsOfBoxes([factors, ...reach])) ?? factors;
         // While an earlier reveal is still moving the view, work from where it is heading, not from
         // a frame of the way there: quick entry typed fast otherwise lost the line before from view,
         // or not, depending on timing.
@@ -274,7 +279,9 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         // Only as far as needed, at the same zoom; when it cannot fit at that zoom, zoom out as
         // far as needed and centre it. In view but under the overview or the zoom buttons is not in view.
         const covered = coveredPixels();
-        const nearest = panToShow(now, size.current, area, REVEAL_MARGIN, covered);
+        // A sign need only be in sight; anything more is kept a little from the edge.
+        const margin = options.signsOnly ? 0 : REVEAL_MARGIN;
+        const nearest = panToShow(now, size.current, area, margin, covered);
         if (nearest && nearest.x === now.x && nearest.y === now.y) return;
         const next = (options.keep ? keepInSight(now, nearest, area, covered) : null)
           ?? nearest ?? getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
@@ -344,9 +351,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const onConnect = useCallback((connection: Connection) => {
     if (readOnly || !connection.source || !connection.target || connection.source === connection.target) return;
     const id = editor.connect(connection.source, connection.target);
-    // The new link whole in view: a link between factors side by side bulges past both, and its
-    // sign went off the top of the view.
-    if (id) editor.revealLinks([id]);
+    // Its sign in view: a link between factors side by side bulges past both, and its sign went off
+    // the top of the view. Only the sign: the person drew the link where they were looking, and
+    // bringing the whole arc in moved the view a few pixels under their pointer (newcomers' eighth
+    // and tenth rounds).
+    if (id) editor.revealLinks([id], [], SIGN_ONLY);
   }, [editor, readOnly]);
 
   /** A link dropped on empty canvas makes a new factor there, linked from where the drag began. */
@@ -359,7 +368,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     const near = factorInReach(at, from);
     if (near) {
       const link = editor.connect(from, near);
-      if (link) editor.revealLinks([link]);
+      if (link) editor.revealLinks([link], [], SIGN_ONLY);
       return;
     }
     const target = event.target instanceof Element ? event.target : null;

@@ -51,7 +51,7 @@ export const OverviewMap = memo(function OverviewMap({ nodes, quietUntil }: {
   const choice = useUi(ui, selectShown);
   const bounds = useMemo(() => boundsOf(nodes), [nodes]);
   const movedOut = useViewLeavesOut(bounds, quietUntil);
-  // Only a view that stays so for a moment counts: a map opening is out of view until it is fitted.
+  // It stays once part of the map has stayed out of view a moment: a zoom in and straight out again did not ask for it.
   const stays = useUi(ui, selectStays);
   useEffect(() => {
     if (!movedOut || stays) return;
@@ -94,7 +94,9 @@ function useViewLeavesOut(bounds: Rect | null, quietUntil: { readonly current: n
   const boundsNow = useRef(bounds);
   boundsNow.current = bounds;
   const leavesOut = (s: ReactFlowState) => boundsNow.current !== null && !containsRect(viewOf(s), boundsNow.current);
-  const [out, setOut] = useState(() => leavesOut(store.getState()));
+  // Nothing counts until a move by hand: a map opens out of view until it is fitted, and slowly
+  // on a busy machine, and the overview came and stayed.
+  const [out, setOut] = useState(false);
   // leavesOut reads the bounds through the ref, so subscribing once is enough.
   useEffect(() => store.subscribe((s, before) => {
     if (s.transform === before.transform && s.width === before.width && s.height === before.height) return;

@@ -92,10 +92,10 @@ export function boundsWithLinks(nodes: readonly CanvasNode[], edges: readonly Ca
  * Where the given links are drawn, line and sign, routed among all the others as on the canvas: a
  * new link can bulge out of view past both its factors, hiding its sign (a newcomer's first link).
  */
-export function linksReach(nodes: readonly CanvasNode[], edges: readonly CausalEdge[], ids: ReadonlySet<string>, router = new LinkRouter()): Rect[] {
+export function linksReach(nodes: readonly CanvasNode[], edges: readonly CausalEdge[], ids: ReadonlySet<string>, router = new LinkRouter(), signsOnly = false): Rect[] {
   const reach: Rect[] = [];
   for (const [id, geometry] of drawnLinks(nodes, edges, router)) {
-    if (ids.has(id)) reach.push(...geometry.along.map(around), around(geometry.label));
+    if (ids.has(id)) reach.push(...(signsOnly ? [] : geometry.along.map(around)), around(geometry.label));
   }
   return reach;
 }

@@ -23,6 +23,8 @@ import type { EditorUi } from './ui-state';
 export interface Point { x: number; y: number }
 
 /** What the editor needs from the canvas's viewport (React Flow), kept behind an interface. */
+export interface RevealOptions { keep?: boolean; signsOnly?: boolean }
+
 export interface Viewport {
   /** The centre of what is visible, in map coordinates. */
   centre(): Point;
@@ -34,9 +36,10 @@ export interface Viewport {
   /** Moves the view, zooming out only if it must, so that the whole of `area` is in it, and of these links' lines and signs. */
   /**
    * Brings an area (and these links' curves and signs) into sight. With `keep`, what is in sight
-   * now stays in sight too if a little less zoom allows it (quick entry on a full view).
+   * now stays in sight too if a little less zoom allows it (quick entry on a full view). With
+   * `signsOnly`, only the links' signs are brought into sight, not the area or the curves.
    */
-  reveal(area: Rect, links?: readonly string[], options?: { keep?: boolean }): void;
+  reveal(area: Rect, links?: readonly string[], options?: RevealOptions): void;
   fit(): void;
   /** Gives keyboard focus to a factor's or link's element on the canvas, if drawn. */
   focusElement(id: string): void;
@@ -276,7 +279,7 @@ export class Editor {
   }
 
   /** Brings these links, their factors (and `factorIds`) into view, line and sign included. */
-  revealLinks(linkIds: readonly string[], factorIds: readonly string[] = [], options?: { keep?: boolean }): void {
+  revealLinks(linkIds: readonly string[], factorIds: readonly string[] = [], options?: RevealOptions): void {
     const ends = linkIds.flatMap((id) => {
       const link = this.store.link(id);
       return link ? [link.source, link.target] : [];
