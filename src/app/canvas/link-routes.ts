@@ -184,10 +184,14 @@ class Obstacles {
  */
 const SIGN_TRIES = 6;
 
-/** Arrowheads closer than this on one factor read as one (the arrowhead is about 10 across). */
-const ARROWHEAD_GAP = 16;
+/**
+ * Arrowheads closer than this on one factor read as one (the arrowhead is about 10 across): at 16,
+ * two links into one factor, seen zoomed out a little, looked to a newcomer like one arrowhead
+ * (the eleventh round).
+ */
+const ARROWHEAD_GAP = 24;
 /** Sideways moves tried for an arrowhead that would meet another, in turn. */
-const END_SHIFTS = [0, 18, -18, 36, -36, 54, -54];
+const END_SHIFTS = [0, 12, -12, 24, -24, 36, -36, 48, -48];
 
 /** Where links already end on each factor, so that the next to arrive there ends apart from them. */
 class Arrowheads {
