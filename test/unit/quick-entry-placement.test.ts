@@ -94,3 +94,19 @@ describe('where quick entry puts the factors it makes', () => {
     expect(distanceBetweenRects(box('Siloed commissioning'), box('Coordination'))).toBeGreaterThanOrEqual(90);
   });
 });
+
+describe('a factor added at a point', () => {
+  it('is moved just far enough to be whole in view, a little in from the edge', () => {
+    const view = { x: 0, y: 0, width: 900, height: 540 };
+    const { editor, box } = mapWith([]);
+    editor.viewport = fixedView(view);
+    // Double-clicked 20 units under the top edge, near the left: centred there, it would stick out.
+    editor.addFactor({ at: { x: 60, y: 20 }, label: 'Near the top', edit: false });
+    const made = box('Near the top');
+    expect(made.y).toBe(40);
+    expect(made.x).toBe(40);
+    // In the open, it stays centred where it was asked for.
+    editor.addFactor({ at: { x: 450, y: 300 }, label: 'In the open', edit: false });
+    expect(box('In the open')).toMatchObject({ x: 350, y: 260 });
+  });
+});

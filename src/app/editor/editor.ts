@@ -23,6 +23,9 @@ import type { EditorUi } from './ui-state';
 export interface Point { x: number; y: number }
 
 /** What the editor needs from the canvas's viewport (React Flow), kept behind an interface. */
+/** Map units kept between a factor placed at a point and the edges of the view (wholeInView). */
+const EDGE_ROOM = 40;
+
 export interface RevealOptions { keep?: boolean; signsOnly?: boolean }
 
 export interface Viewport {
@@ -169,11 +172,26 @@ export class Editor {
     return freeSpot(wanted, obstacles, { ...prefer, size: estimatedFactorSize(label) });
   }
 
+  /**
+   * A factor's top-left corner moved as little as needed for all of it to be in view, a little in
+   * from the edges: double-clicked near the top of the canvas, a newcomer's first factor sat
+   * against the toolbar, and its first link's arc and sign rose out of view (sixth and eleventh
+   * rounds). Unchanged where the view is too small for it, or with no canvas.
+   */
+  private wholeInView(spot: Point, size: { width: number; height: number }): Point {
+    if (this.viewport === NO_VIEWPORT) return spot;
+    const view = this.viewport.visibleArea();
+    const room = EDGE_ROOM;
+    const within = (at: number, length: number, start: number, span: number) =>
+      span < length + 2 * room ? at : Math.min(Math.max(at, start + room), start + span - room - length);
+    return { x: within(spot.x, size.width, view.x, view.width), y: within(spot.y, size.height, view.y, view.height) };
+  }
+
   /** Adds a factor centred near `at` (the view's centre by default) in a free spot, and starts editing its label. */
   addFactor(options: { at?: Point; label?: string; kind?: NodeKind; edit?: boolean } = {}): string | null {
     const at = options.at ?? this.viewCentre();
     const wanted = { x: at.x - NEW_FACTOR_SIZE.width / 2, y: at.y - NEW_FACTOR_SIZE.height / 2 };
-    const spot = options.at ? wanted : this.freeSpotNear(wanted, options.label ?? 'New factor');
+    const spot = options.at ? this.wholeInView(wanted, estimatedFactorSize(options.label ?? 'New factor')) : this.freeSpotNear(wanted, options.label ?? 'New factor');
     const id = this.edit(() => addFactor(this.doc, {
       label: options.label ?? 'New factor', kind: options.kind ?? 'factor', x: Math.round(spot.x), y: Math.round(spot.y),
     }, this.ctx));
