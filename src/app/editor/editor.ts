@@ -23,8 +23,11 @@ import type { EditorUi } from './ui-state';
 export interface Point { x: number; y: number }
 
 /** What the editor needs from the canvas's viewport (React Flow), kept behind an interface. */
-/** Map units kept between a factor placed at a point and the edges of the view (wholeInView). */
-const EDGE_ROOM = 40;
+/**
+ * Map units kept between a factor placed at a point and the edges of the view (wholeInView); more
+ * above, where a link to a factor beside it bulges, its sign about 60 above the factors' tops.
+ */
+const EDGE_ROOM = { side: 40, top: 64 } as const;
 
 export interface RevealOptions { keep?: boolean; signsOnly?: boolean }
 
@@ -181,10 +184,12 @@ export class Editor {
   private wholeInView(spot: Point, size: { width: number; height: number }): Point {
     if (this.viewport === NO_VIEWPORT) return spot;
     const view = this.viewport.visibleArea();
-    const room = EDGE_ROOM;
-    const within = (at: number, length: number, start: number, span: number) =>
-      span < length + 2 * room ? at : Math.min(Math.max(at, start + room), start + span - room - length);
-    return { x: within(spot.x, size.width, view.x, view.width), y: within(spot.y, size.height, view.y, view.height) };
+    const within = (at: number, length: number, start: number, span: number, before: number, after: number) =>
+      span < length + before + after ? at : Math.min(Math.max(at, start + before), start + span - after - length);
+    return {
+      x: within(spot.x, size.width, view.x, view.width, EDGE_ROOM.side, EDGE_ROOM.side),
+      y: within(spot.y, size.height, view.y, view.height, EDGE_ROOM.top, EDGE_ROOM.side),
+    };
   }
 
   /** Adds a factor centred near `at` (the view's centre by default) in a free spot, and starts editing its label. */
