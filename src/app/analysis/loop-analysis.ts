@@ -30,7 +30,9 @@ export class LoopAnalysis {
   private runId = 0;
   private pending: Loop[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly doneListeners = new Set<(loops: Loop[]) => void>();
+  private readonly doneListeners = new Set<(loops: Loop[], searched: ReadonlySet<string>) => void>();
+  /** The links the running search was given. */
+  private searched: ReadonlySet<string> = new Set();
   /** Hidden and withdrawn elements, as a key: loops through them are not shown. */
   private moderatedKey = '';
 
@@ -53,8 +55,11 @@ export class LoopAnalysis {
     return () => this.listeners.delete(listener);
   };
 
-  /** Called with the full list each time a search finishes. */
-  onDone(listener: (loops: Loop[]) => void): () => void {
+  /**
+   * Called with the full list each time a search finishes, and the links that search was given: a
+   * link drawn while it ran is in the next search, not this one.
+   */
+  onDone(listener: (loops: Loop[], searched: ReadonlySet<string>) => void): () => void {
     this.doneListeners.add(listener);
     return () => this.doneListeners.delete(listener);
   }
@@ -100,6 +105,7 @@ export class LoopAnalysis {
       .filter((e) => linkShown(e, moderated))
       .map((e) => ({ id: e.id, source: e.source, target: e.target, polarity: e.polarity, delay: e.delay }));
     this.runId++;
+    this.searched = new Set(edges.map((e) => e.id));
     this.pending = [];
     this.update({ running: true, error: null });
     const message: ToWorker = { type: 'run', runId: this.runId, graph: { nodes, edges }, caps: this.caps };
@@ -116,7 +122,7 @@ export class LoopAnalysis {
       const loops = [...this.pending].sort(compareLoops);
       this.state = { loops, running: false, complete: message.complete, error: null, ...(message.stoppedBy ? { stoppedBy: message.stoppedBy } : {}) };
       for (const listener of this.listeners) listener();
-      for (const listener of this.doneListeners) listener(loops);
+      for (const listener of this.doneListeners) listener(loops, this.searched);
     } else {
       this.update({ running: false, error: `The loop search failed: ${message.message}` });
     }
