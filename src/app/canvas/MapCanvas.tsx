@@ -60,6 +60,8 @@ const FAR_ZOOM = 0.2;
  * find their factors again before the next one.
  */
 const REVEAL_MARGIN = 16;
+/** Frames to wait for a factor or link just made to be drawn, to put focus on it. */
+const FOCUS_WAIT_FRAMES = 60;
 /** A link drawn by pointer: only its sign need come into view. */
 const SIGN_ONLY = { signsOnly: true } as const;
 /**
@@ -294,11 +296,24 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       focusElement: (id) => {
         const selector = `.react-flow__node[data-id="${CSS.escape(id)}"], .react-flow__edge[data-id="${CSS.escape(id)}"]`;
         const element = () => document.querySelector<HTMLElement | SVGElement>(selector);
-        // At once when it is drawn already: a key pressed in the meantime would find nothing in
-        // focus and go nowhere. A factor or link just made is drawn a frame later.
-        const drawn = element();
-        if (drawn) drawn.focus({ preventScroll: true });
-        else requestAnimationFrame(() => element()?.focus({ preventScroll: true }));
+        // At once when it can be: a key pressed in the meantime would find nothing in focus and go
+        // nowhere. A factor or link just made is drawn a frame or more later, hidden until React
+        // Flow has measured it (and a hidden element takes no focus): on a busy machine focus
+        // stayed on the factor before, and the next keys went to that one (a keyboard e2e failed
+        // so). Tried each frame for a while, unless the person has put focus somewhere else.
+        const focus = () => {
+          const target = element();
+          target?.focus({ preventScroll: true });
+          return target !== null && document.activeElement === target;
+        };
+        if (focus()) return;
+        let frames = 0;
+        const tryAgain = () => {
+          const active = document.activeElement;
+          const elsewhere = active && active !== document.body && !container.current?.contains(active);
+          if (!elsewhere && !focus() && ++frames < FOCUS_WAIT_FRAMES) requestAnimationFrame(tryAgain);
+        };
+        requestAnimationFrame(tryAgain);
       },
     };
   }, [editor, flow, fitAll, followView, coveredAt, coveredPixels]);
