@@ -36,16 +36,34 @@ function largestRoutedMap(): { links: RoutableLink[]; boxes: Map<string, Box> } 
   return { links, boxes };
 }
 
+/** Points along each drawn link, from its path. */
+function curvePoints(geometry: LinkGeometry, count: number): Point[] {
+  const numbers = geometry.path.match(/[-\d.]+/g)!.map(Number);
+  const curve = { start: { x: numbers[0]!, y: numbers[1]! }, control: { x: numbers[2]!, y: numbers[3]! }, end: { x: numbers[4]!, y: numbers[5]! }, normal: { x: 0, y: 0 } };
+  return Array.from({ length: count }, (_, i) => pointOnCurve(curve, i / (count - 1)));
+}
+
 /** Link and factor pairs where the drawn line passes over a factor that is neither its cause nor its effect. */
 function linesUnderFactors(links: readonly RoutableLink[], boxes: ReadonlyMap<string, Box>, routes: ReadonlyMap<string, LinkGeometry>): number {
   let count = 0;
   for (const link of links) {
-    const numbers = routes.get(link.id)!.path.match(/[-\d.]+/g)!.map(Number);
-    const curve = { start: { x: numbers[0]!, y: numbers[1]! }, control: { x: numbers[2]!, y: numbers[3]! }, end: { x: numbers[4]!, y: numbers[5]! }, normal: { x: 0, y: 0 } };
-    const points: Point[] = Array.from({ length: 59 }, (_, i) => pointOnCurve(curve, (i + 1) / 60));
+    // The 59 points strictly between its ends, at sixtieths of the way.
+    const points = curvePoints(routes.get(link.id)!, 61).slice(1, -1);
     for (const [id, b] of boxes) {
       if (id === link.source || id === link.target) continue;
       if (points.some((p) => p.x > b.x && p.x < b.x + b.width && p.y > b.y && p.y < b.y + b.height)) count++;
+    }
+  }
+  return count;
+}
+
+/** Sign–line pairs where a link's line runs through another link's sign (its disc, 13 across the radius). */
+function linesThroughSigns(routes: ReadonlyMap<string, LinkGeometry>): number {
+  const lines = new Map([...routes].map(([id, geometry]) => [id, curvePoints(geometry, 200)]));
+  let count = 0;
+  for (const [id, geometry] of routes) {
+    for (const [other, points] of lines) {
+      if (other !== id && points.some((p) => Math.hypot(p.x - geometry.label.x, p.y - geometry.label.y) < 13)) count++;
     }
   }
   return count;
@@ -58,8 +76,8 @@ export const routes: Benchmark = {
   expectedRows: [{ name: exampleName, budget: '—' }, { name: largestName, budget: '—' }, { name: againName, budget: '—' }],
   note:
     'In the benchmark process (Node, one thread; in the app it runs on the main thread whenever a factor is added, moved or resized, ' +
-    'on maps of up to ' + CULL_ABOVE + ' factors). `routeLinks` bends every link around the factors it would pass under and moves signs off ' +
-    'factors and other signs. The example map is the women-services template at its own positions with the estimated factor sizes; the ' +
+    'on maps of up to ' + CULL_ABOVE + ' factors). `routeLinks` bends every link around the factors it would pass under (and the signs already placed) and moves signs off ' +
+    'factors, other signs and other links\' lines. The example map is the women-services template at its own positions with the estimated factor sizes; the ' +
     `large map is ${CULL_ABOVE} factors of 150 × 60 on a loose grid with ${CULL_ABOVE * 2} seeded random links to factors up to 25 places on, ` +
     'many of which cannot avoid every factor (the worst case: every shape is tried). Warm-ups, then up to 200 runs (at most 3 s). ' +
     'The last row hands the router the same map again in new objects, as a click on a factor does.',
@@ -72,8 +90,10 @@ export const routes: Benchmark = {
     const router = new LinkRouter();
     router.route(large.links, large.boxes, { avoid: true });
     const againTimes = sample(() => router.route(large.links.map((l) => ({ ...l })), new Map([...large.boxes].map(([id, b]) => [id, { ...b }])), { avoid: true }), 3, runs, 3_000);
-    const under = linesUnderFactors(example.links, example.boxes, routeLinks(example.links, example.boxes, true));
-    const plainUnder = linesUnderFactors(example.links, example.boxes, routeLinks(example.links, example.boxes, false));
+    const routed = routeLinks(example.links, example.boxes, true);
+    const plain = routeLinks(example.links, example.boxes, false);
+    const under = linesUnderFactors(example.links, example.boxes, routed);
+    const plainUnder = linesUnderFactors(example.links, example.boxes, plain);
     return {
       rows: [
         { name: exampleName, figure: fmt(median(exampleTimes)), unit: 'ms', budget: '—', within: '—' },
@@ -82,6 +102,7 @@ export const routes: Benchmark = {
       ],
       details: [
         `Example map: ${under} link–factor pairs where a line passes over a factor it does not connect (${plainUnder} if every link were drawn its plain way).`,
+        `Example map: ${linesThroughSigns(routed)} sign–line pairs where a link's line runs through another link's sign (${linesThroughSigns(plain)} drawn the plain way).`,
         `Runs: example ${exampleTimes.length}, large ${largeTimes.length}, unchanged ${againTimes.length}.`,
       ],
     };
