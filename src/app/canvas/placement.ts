@@ -1,4 +1,4 @@
-import { boundsOfBoxes, containsRect, distanceBetweenRects, overlaps } from '../../core/geometry/rect';
+import { boundsOfBoxes, centreOf, containsRect, distanceBetweenRects, overlaps } from '../../core/geometry/rect';
 
 /** The size a new factor is assumed to take before it is measured. */
 export const NEW_FACTOR_SIZE = { width: 200, height: 80 } as const;
@@ -104,12 +104,13 @@ export function freeSpot(wanted: { x: number; y: number }, existing: readonly Bo
   const stepY = prefer.step?.y ?? (size.height + GAP) / 2;
   // Only what lies near the grid searched can matter (a big map has thousands of factors and links).
   const area = { x: wanted.x - RINGS * stepX - GAP, y: wanted.y - RINGS * stepY - GAP, width: 2 * RINGS * stepX + size.width + 2 * GAP, height: 2 * RINGS * stepY + size.height + 2 * GAP };
-  const boxes = existing.map(sized).filter((box) => overlaps(grown(box, GAP), area));
+  const all = existing.map(sized);
+  const boxes = all.filter((box) => overlaps(grown(box, GAP), area));
   const links = (prefer.links ?? []).filter((link) => overlaps(grown(segmentBounds(link), GAP), area));
   // The boxes a new link may not run through: every factor near its way but the one it starts from.
   const ways = anchors.map((anchor) => {
     const reach = boundsOfBoxes([area, anchor])!;
-    return { anchor, from: centreOf(anchor), boxes: existing.map(sized).filter((box) => !sameBox(box, anchor) && overlaps(box, reach)) };
+    return { anchor, from: centreOf(anchor), boxes: all.filter((box) => !sameBox(box, anchor) && overlaps(box, reach)) };
   });
   /** What a free spot costs: its distance, and its flaws (COST); stops counting once past `limit`. */
   const cost = (c: Required<Box>, limit: number): number => {
@@ -158,10 +159,6 @@ function grown(box: Required<Box>, margin: number): Required<Box> {
 
 function segmentBounds({ from, to }: Segment): Required<Box> {
   return { x: Math.min(from.x, to.x), y: Math.min(from.y, to.y), width: Math.abs(to.x - from.x), height: Math.abs(to.y - from.y) };
-}
-
-function centreOf(box: Required<Box>): { x: number; y: number } {
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
 function sameBox(a: Required<Box>, b: Required<Box>): boolean {

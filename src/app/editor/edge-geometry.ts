@@ -6,6 +6,8 @@
  * loop above it. Pure geometry: unit-tested without a browser.
  */
 
+import { centreOf } from '../../core/geometry/rect';
+
 export interface Box { x: number; y: number; width: number; height: number }
 export interface Point { x: number; y: number }
 
@@ -30,12 +32,8 @@ const alongTimes = Array.from({ length: ALONG }, (_, i) => i / (ALONG - 1));
 const END_GAP = 4;
 const LABEL_OFFSET = 16;
 
-function centre(box: Box): Point {
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
 /** Where a ray from `from` (the centre of `box` unless given; inside it) towards `towards` leaves the box (grown by `gap`). */
-export function boxExit(box: Box, towards: Point, gap = 0, from: Point = centre(box)): Point {
+export function boxExit(box: Box, towards: Point, gap = 0, from: Point = centreOf(box)): Point {
   const dx = towards.x - from.x;
   const dy = towards.y - from.y;
   if (dx === 0 && dy === 0) return from;
@@ -107,8 +105,8 @@ export interface Curve { start: Point; control: Point; end: Point; normal: Point
  * peak moved `skew` of the way towards the target: a lopsided arc gets round a factor near one end.
  */
 export function curveBetween(source: Box, target: Box, bend: number, skew = 0, endShift = 0): Curve | null {
-  const s = centre(source);
-  const t = centre(target);
+  const s = centreOf(source);
+  const t = centreOf(target);
   const dx = t.x - s.x;
   const dy = t.y - s.y;
   const distance = Math.hypot(dx, dy);
@@ -126,7 +124,7 @@ export function curveBetween(source: Box, target: Box, bend: number, skew = 0, e
  * where the ray from the centre would.
  */
 function shiftedCentre(box: Box, towards: Point, shift: number): Point {
-  const c = centre(box);
+  const c = centreOf(box);
   if (shift === 0) return c;
   const dx = c.x - towards.x;
   const dy = c.y - towards.y;
@@ -148,8 +146,8 @@ export function pointOnCurve(curve: Curve, t: number): Point {
 
 /** The distance between two boxes' centres, which sets how far a link between them bends. */
 export function centreDistance(source: Box, target: Box): number {
-  const s = centre(source);
-  const t = centre(target);
+  const s = centreOf(source);
+  const t = centreOf(target);
   return Math.hypot(t.x - s.x, t.y - s.y);
 }
 
@@ -180,7 +178,7 @@ export function linkGeometry(source: Box, target: Box, lane = 0, { blocked, bend
 
 /** A factor influencing itself: a loop over its top edge, larger for each further self-link. */
 export function selfLoopGeometry(box: Box, lane = 0): LinkGeometry {
-  const c = centre(box);
+  const c = centreOf(box);
   const spread = Math.min(box.width * 0.25, 40);
   const height = 54 + lane * 28;
   const top = box.y;

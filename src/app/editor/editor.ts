@@ -6,7 +6,7 @@ import { edgesMap, nodesMap, sectionsMap } from '../../core/model/schema';
 import type { MapEdge, NodeKind, Polarity } from '../../core/model/types';
 import { LOCAL_ORIGIN } from '../../sync/origin';
 import type { FlowStore } from '../canvas/flow-store';
-import { boundsOfBoxes, containsRect, type Rect } from '../../core/geometry/rect';
+import { boundsOfBoxes, centreOf, containsRect, type Rect } from '../../core/geometry/rect';
 import { NEW_FACTOR_SIZE, estimatedFactorSize, freeSpot, type SpotPreferences } from '../canvas/placement';
 import {
   makePayload, pastePayload, payloadFromHtml, payloadToHtml, payloadToText, type ClipboardPayload,
@@ -22,7 +22,6 @@ import type { EditorUi } from './ui-state';
 
 export interface Point { x: number; y: number }
 
-/** What the editor needs from the canvas's viewport (React Flow), kept behind an interface. */
 /**
  * Map units kept between a factor placed at a point and the edges of the view (wholeInView); more
  * above, where a link to a factor beside it bulges, its sign about 60 above the factors' tops.
@@ -31,6 +30,7 @@ const EDGE_ROOM = { side: 40, top: 64 } as const;
 
 export interface RevealOptions { keep?: boolean; signsOnly?: boolean }
 
+/** What the editor needs from the canvas's viewport (React Flow), kept behind an interface. */
 export interface Viewport {
   /** The centre of what is visible, in map coordinates. */
   centre(): Point;
@@ -39,9 +39,9 @@ export interface Viewport {
   visibleArea(): Rect;
   /** What lies over the canvas (the overview map, the zoom buttons), in map coordinates. */
   coveredAreas(): Rect[];
-  /** Moves the view, zooming out only if it must, so that the whole of `area` is in it, and of these links' lines and signs. */
   /**
-   * Brings an area (and these links' curves and signs) into sight. With `keep`, what is in sight
+   * Moves the view, zooming out only if it must, so that the whole of `area` is in it, and of these
+   * links' lines and signs. With `keep`, what is in sight
    * now stays in sight too if a little less zoom allows it (quick entry on a full view). With
    * `signsOnly`, only the links' signs are brought into sight, not the area or the curves.
    */
@@ -793,7 +793,4 @@ export class Editor {
   }
 }
 
-function centreOf(box: Rect): Point {
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
 

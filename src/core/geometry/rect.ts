@@ -30,6 +30,11 @@ export function overlapArea(a: Rect, b: Rect): number {
   return width > 0 && height > 0 ? width * height : 0;
 }
 
+/** The middle of a rectangle. */
+export function centreOf(r: Rect): Point {
+  return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+}
+
 /** The smallest rectangle holding every box, or null for none. */
 export function boundsOfBoxes(boxes: Iterable<Rect>): Rect | null {
   let left = Infinity;
