@@ -100,23 +100,22 @@ function touches(p: Point, box: Box, radius: number): boolean {
 /** The factors and placed signs a link is routed around. */
 class Obstacles {
   private readonly factors = new BoxGrid(Math.max(SIGN_RADIUS, CLEARANCE));
+  /** The factors' → knobs, which signs keep off; lines leave beside them anyway. */
+  private readonly knobs = new BoxGrid(SIGN_RADIUS);
   private readonly signs = new BoxGrid(SIGN_RADIUS);
-  /** The signs in `signs`, which also holds the factors' knobs (lines leave beside those anyway). */
-  private readonly placedSigns = new Set<Box>();
+  /** The lines drawn so far, in stretches. */
+  private readonly lines = new BoxGrid<Stretch>(SIGN_RADIUS);
 
   constructor(boxes: Iterable<Box>) {
     for (const box of boxes) {
       this.factors.add(box);
-      this.signs.add(knobBox(box));
+      this.knobs.add(knobBox(box));
     }
   }
 
-  /** The lines drawn so far, in stretches. */
-  private readonly lines = new BoxGrid<Stretch>(SIGN_RADIUS);
-
-  /** Whether a sign centred at `p` would sit on a factor, on a sign already placed, or on another link's line. */
+  /** Whether a sign centred at `p` would sit on a factor or its knob, on a sign already placed, or on another link's line. */
   readonly signBlocked = (p: Point): boolean =>
-    this.factors.near(p).some((box) => touches(p, box, SIGN_RADIUS)) || this.signs.near(p).some((box) => touches(p, box, SIGN_RADIUS))
+    [this.factors, this.knobs, this.signs].some((grid) => grid.near(p).some((box) => touches(p, box, SIGN_RADIUS)))
     || this.lines.near(p).some((stretch) => touches(p, stretch, SIGN_RADIUS) && squaredDistanceToSegment(p, stretch.a, stretch.b) < SIGN_RADIUS * SIGN_RADIUS);
 
   /** A link's line, drawn: later signs keep off it. */
@@ -129,9 +128,7 @@ class Obstacles {
   }
 
   placeSign(p: Point): void {
-    const sign = { x: p.x - SIGN_HALF, y: p.y - SIGN_HALF, width: 2 * SIGN_HALF, height: 2 * SIGN_HALF };
-    this.signs.add(sign);
-    this.placedSigns.add(sign);
+    this.signs.add({ x: p.x - SIGN_HALF, y: p.y - SIGN_HALF, width: 2 * SIGN_HALF, height: 2 * SIGN_HALF });
   }
 
   /**
@@ -164,7 +161,7 @@ class Obstacles {
       const p = pointOnCurve(curve, i / SAMPLES);
       // Samples can be further apart than a sign is wide: the stretch between them is tested.
       for (const sign of this.signs.near(p)) {
-        if (hit.has(sign) || !this.placedSigns.has(sign)) continue;
+        if (hit.has(sign)) continue;
         if (squaredDistanceToSegment({ x: sign.x + SIGN_HALF, y: sign.y + SIGN_HALF }, before, p) < SIGN_RADIUS * SIGN_RADIUS) {
           hit.add(sign);
           if (hit.size >= enough) return hit.size;
@@ -225,14 +222,14 @@ class Arrowheads {
   }
 }
 
-/*
- * The → knob that starts a link sits on the middle of each factor's right edge (knob.ts). An
- * arrowhead arriving there and the knob hid each other: a newcomer could not tell which way the
- * link pointed, or whether they would grab the knob.
- */
 /** How near the middle of the right edge an arrowhead meets the knob: its half-height and the arrowhead's half-width. */
 const KNOB_REACH = KNOB.across / 2 + 7;
 
+/**
+ * Whether a link ending at `end` would end on the → knob in the middle of the box's right edge
+ * (knob.ts). An arrowhead arriving there and the knob hid each other: a newcomer could not tell
+ * which way the link pointed, or whether they would grab the knob.
+ */
 function onKnob(box: Box, end: Point): boolean {
   return end.x >= box.x + box.width - 1 && Math.abs(end.y - (box.y + box.height / 2)) < KNOB_REACH;
 }
