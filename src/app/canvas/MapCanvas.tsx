@@ -158,6 +158,10 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
 
   /** Until when the view is being moved by the app (opening, a reveal, Find), not by hand: see OverviewMap. */
   const overviewQuietUntil = useRef(0);
+  /** The app is about to move the view, over `ms`: not a move by hand. */
+  const appMoves = useCallback((ms: number) => {
+    overviewQuietUntil.current = performance.now() + ms + QUIET_AFTER_MS;
+  }, []);
   /**
    * The whole map in view, from the store's factors: React Flow's own fitView knows only the
    * factors it was given, which on a large map are those around the view.
@@ -175,11 +179,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   /** The view a canvas opens with: where it was before the text view, else the whole map. */
   const openingView = useCallback(() => {
     // Not a move by hand: the overview waits for one (OverviewMap).
-    overviewQuietUntil.current = performance.now() + QUIET_AFTER_MS;
+    appMoves(0);
     if (!editor.lastView) return fitAll();
     followView(editor.lastView);
     void flow.setViewport(editor.lastView);
-  }, [editor, fitAll, followView, flow]);
+  }, [editor, fitAll, followView, flow, appMoves]);
 
   // A map opens fitted to its factors once they are drawn (a first visit gets them from the server
   // after the canvas is up). Not when the only factors are ones this person has just added to an
@@ -264,7 +268,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         return { x: (size.current.width / 2 - x) / zoom, y: (size.current.height / 2 - y) / zoom };
       },
       centreOn: (p) => {
-        overviewQuietUntil.current = performance.now() + REVEAL_MS + QUIET_AFTER_MS;
+        appMoves(REVEAL_MS);
         void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: REVEAL_MS });
       },
       visibleArea: () => viewRect(flow.getViewport(), size.current),
@@ -289,7 +293,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
           ?? nearest ?? getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
         followView(next);
         revealing.current = { view: next, until: performance.now() + REVEAL_MS };
-        overviewQuietUntil.current = performance.now() + REVEAL_MS + QUIET_AFTER_MS;
+        appMoves(REVEAL_MS);
         void flow.setViewport(next, { duration: REVEAL_MS });
       },
       fit: () => fitAll(200),
@@ -316,7 +320,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         requestAnimationFrame(tryAgain);
       },
     };
-  }, [editor, flow, fitAll, followView, coveredAt, coveredPixels]);
+  }, [editor, flow, fitAll, followView, coveredAt, coveredPixels, appMoves]);
 
   const shareView = useCallback((viewport: Viewport) => {
     const { width, height } = size.current;
