@@ -454,6 +454,49 @@ describe('the CLD editor', () => {
     expect(eve.errors).toEqual([]);
   });
 
+  it('shows the whole of a long name while it is typed, on the canvas and in the side panel', async () => {
+    const map = await createMap(suite.server.url, { title: 'Long names' });
+    const { page } = await join(map.links.editor, 'Lou');
+    const long = 'Women with both mental health and substance use needs are turned away by each service';
+    /** How the field shows its text: lines it takes, and whether any of it is scrolled out of sight. */
+    const shown = (testId: string) => page.getByTestId(testId).evaluate((box: HTMLTextAreaElement) => ({
+      value: box.value,
+      lines: Math.round(box.clientHeight / parseFloat(getComputedStyle(box).lineHeight)),
+      hidden: box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1,
+    }));
+
+    // On the canvas: the name wraps as it is typed, like the label it becomes, and grows a line at
+    // a time; an <input> scrolled sideways and showed only its end.
+    await page.getByTestId('add-factor').click();
+    const inPlace = page.getByTestId('factor-label-editor');
+    await inPlace.pressSequentially('Short name');
+    const short = await shown('factor-label-editor');
+    expect(short.hidden).toBe(false);
+    await inPlace.pressSequentially(long.slice('Short name'.length));
+    const grown = await shown('factor-label-editor');
+    expect(grown.hidden).toBe(false);
+    expect(grown.lines).toBeGreaterThan(short.lines + 1);
+    // A line break pasted in becomes a space: a name is one line (Enter keeps it).
+    await inPlace.fill('');
+    await page.keyboard.insertText('Rigid\neligibility');
+    await expect.poll(() => inPlace.inputValue()).toBe('Rigid eligibility');
+    await inPlace.fill(long);
+    await inPlace.press('Enter');
+    await expect.poll(() => factorLabels(page)).toEqual([long]);
+
+    // The side panel's Name field shows all of it too, and keeps it with Enter.
+    await factorNode(page, long).click();
+    const panel = await shown('factor-label-input');
+    expect(panel.value).toBe(long);
+    expect(panel.hidden).toBe(false);
+    expect(panel.lines).toBeGreaterThan(1);
+    const field = page.getByTestId('factor-label-input');
+    await field.fill(`${long} again`);
+    await field.press('Enter');
+    await expect.poll(() => factorLabels(page)).toEqual([`${long} again`]);
+    expect((await shown('factor-label-input')).hidden).toBe(false);
+  });
+
   it('finds a factor by name or tag and centres it', async () => {
     const map = await createMap(suite.server.url, { template: 'women-services' });
     const fin = await join(map.links.viewer, 'Fin');

@@ -1,9 +1,10 @@
 import { Handle, Position, useConnection, type NodeProps } from '@xyflow/react';
-import { createContext, memo, useCallback, useContext, useEffect, useRef, type KeyboardEvent } from 'react';
+import { createContext, memo, useCallback, useContext, useEffect, useRef, type FormEvent, type KeyboardEvent } from 'react';
 import { LIMITS } from '../../core/model/ops';
 import type { MapNode } from '../../core/model/types';
 import { useEditor } from '../editor/context';
 import { labelText, leverageText, meadowsLevel } from '../editor/describe';
+import { growToFit, oneLine } from '../editor/one-line-box';
 import { useUi, type UiState } from '../editor/ui-state';
 import { useRemoteMarks } from '../presence/context';
 import type { FactorNode } from './flow-store';
@@ -22,7 +23,7 @@ export function voteCount(factor: MapNode): number {
 
 function LabelEditor({ factor }: { factor: MapNode }) {
   const editor = useEditor();
-  const input = useRef<HTMLInputElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
   const done = useRef(false);
   useEffect(() => {
     // React Flow keeps a new node hidden until it has measured it, and a hidden input cannot take
@@ -40,6 +41,7 @@ function LabelEditor({ factor }: { factor: MapNode }) {
           element.value = typed.text;
           element.setSelectionRange(typed.selected ? 0 : typed.text.length, typed.text.length);
         }
+        growToFit(element);
       } else if (++frames < 60) handle = requestAnimationFrame(tryFocus);
     };
     tryFocus();
@@ -50,7 +52,17 @@ function LabelEditor({ factor }: { factor: MapNode }) {
     done.current = true;
     editor.finishEditing(factor.id, label, refocus);
   };
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+  const onInput = (event: FormEvent<HTMLTextAreaElement>) => {
+    const box = event.currentTarget;
+    const flat = oneLine(box.value);
+    if (flat !== box.value) {
+      const caret = Math.max(0, box.selectionEnd - (box.value.length - flat.length));
+      box.value = flat;
+      box.setSelectionRange(caret, caret);
+    }
+    growToFit(box);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // Keys typed here are for the text, not for the canvas's shortcuts.
     event.stopPropagation();
     if (event.key === 'Enter') {
@@ -62,12 +74,14 @@ function LabelEditor({ factor }: { factor: MapNode }) {
     }
   };
   return (
-    <input
+    <textarea
       ref={input}
       className="factor__edit nodrag nopan nowheel"
       defaultValue={factor.label}
       maxLength={LIMITS.label}
+      rows={1}
       aria-label="Factor name (Enter to keep, Escape to cancel)"
+      onInput={onInput}
       onKeyDown={onKeyDown}
       onBlur={(e) => finish(e.currentTarget.value, false)}
       data-testid="factor-label-editor"

@@ -188,6 +188,7 @@ function FactorInspector({ factor, mapTags, focusLabelKey, onEditing }: { factor
         label="Name"
         value={factor.label}
         maxLength={LIMITS.label}
+        wraps
         readOnly={readOnly}
         onCommit={(label) => {
           if (label.trim()) editor.rename(factor.id, label);

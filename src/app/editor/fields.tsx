@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { oneLine, useGrowToFit } from './one-line-box';
 
 /**
  * Inspector fields. Text is committed when the person leaves the field or
@@ -14,6 +15,8 @@ interface TextProps {
   readOnly?: boolean;
   maxLength?: number;
   multiline?: boolean;
+  /** One line that wraps and grows instead of scrolling sideways (a name); Enter commits. */
+  wraps?: boolean;
   placeholder?: string;
   hint?: string;
   testId?: string;
@@ -23,11 +26,12 @@ interface TextProps {
   list?: string;
 }
 
-export function TextField({ label, value, onCommit, readOnly, maxLength, multiline, placeholder, hint, testId, onFocusChange, focusKey, list }: TextProps) {
+export function TextField({ label, value, onCommit, readOnly, maxLength, multiline, wraps, placeholder, hint, testId, onFocusChange, focusKey, list }: TextProps) {
   const [draft, setDraft] = useState(value);
   const [dirty, setDirty] = useState(false);
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const hintId = useId();
+  useGrowToFit(ref, draft, wraps);
   useEffect(() => {
     if (!dirty) setDraft(value);
   }, [value, dirty]);
@@ -62,7 +66,7 @@ export function TextField({ label, value, onCommit, readOnly, maxLength, multili
     'aria-describedby': hint ? hintId : undefined,
     onChange: (e: { target: { value: string } }) => {
       setDirty(true);
-      setDraft(e.target.value);
+      setDraft(wraps ? oneLine(e.target.value) : e.target.value);
     },
     onFocus: () => onFocusChange?.(true),
     onBlur: () => {
@@ -75,7 +79,7 @@ export function TextField({ label, value, onCommit, readOnly, maxLength, multili
   return (
     <label className="field">
       <span>{label}</span>
-      {multiline ? <textarea rows={3} {...common} /> : <input {...common} list={list} />}
+      {multiline ? <textarea rows={3} {...common} /> : wraps ? <textarea rows={1} className="field__wraps" {...common} /> : <input {...common} list={list} />}
       {hint && <small id={hintId} className="field__hint">{hint}</small>}
     </label>
   );
