@@ -167,6 +167,20 @@ describe('the CLD editor', () => {
     await page.mouse.up();
     await expect.poll(() => page.locator('.factor.is-drop-near').count()).toBe(0);
 
+    // After a Fit, a selected link stays selected but its toolbar is put away (left up, it sat
+    // over the whole map); picking the link again brings it back.
+    const link = page.locator('.react-flow__edge').first();
+    const pickLink = async () => {
+      await link.focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('edge-toolbar').count()).toBe(1);
+    };
+    await pickLink();
+    await page.getByTestId('fit').click();
+    await expect.poll(() => page.getByTestId('edge-toolbar').count()).toBe(0);
+    expect(await page.locator('.react-flow__edge.selected').count()).toBe(1);
+    await pickLink();
+
     const transform = () => page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
     await page.locator('.react-flow__controls-zoomin').click();
     await page.waitForTimeout(400);
@@ -181,6 +195,10 @@ describe('the CLD editor', () => {
     await page.getByTestId('view-diagram').click();
     await expect.poll(transform).toBe(before);
     expect(await factorLabels(page)).toEqual(['Continuity of support', 'Short-term funding', 'Staff turnover']);
+    // The link is still selected, without its toolbar: the person went to look at the whole map.
+    expect(await page.locator('.react-flow__edge.selected').count()).toBe(1);
+    expect(await page.getByTestId('edge-toolbar').count()).toBe(0);
+    await pickLink();
     expect(ann.errors).toEqual([]);
   });
 

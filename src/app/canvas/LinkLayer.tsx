@@ -5,6 +5,7 @@ import type { Polarity } from '../../core/model/types';
 import { useEditor } from '../editor/context';
 import { POLARITY_GLYPH, POLARITY_NAMES } from '../editor/describe';
 import type { Box, LinkGeometry } from '../editor/edge-geometry';
+import { useUi, type UiState } from '../editor/ui-state';
 import { useRemoteMarks } from '../presence/context';
 import { CULL_ABOVE, nodeBox } from './culling';
 import { useLabelLayer } from './edge-label-layer';
@@ -150,6 +151,8 @@ class StillLinks {
   }
 }
 
+const toolbarAwayOf = (s: UiState) => s.linkToolbarAway;
+
 interface LayerProps {
   factors: readonly FactorNode[];
   edges: readonly CausalEdge[];
@@ -179,13 +182,17 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
   const { router } = store;
   const stillCache = useRef(new StillLinks()).current;
 
+  // Picking a link (again) brings back a toolbar put away by a Fit.
+  const toolbarAway = useUi(editor.ui, toolbarAwayOf);
   const onSelect = useCallback((id: string, additive: boolean) => {
+    editor.ui.set({ linkToolbarAway: null });
     if (!additive) return store.selectOnly(id);
     const current = [...store.selectedNodeIds(), ...store.selectedSectionIds(), ...store.selectedEdgeIds()];
     store.select(current.includes(id) ? current.filter((other) => other !== id) : [...current, id]);
-  }, [store]);
+  }, [editor, store]);
   const onSign = useCallback((id: string) => {
     if (editor.canEdit) editor.cyclePolarity(id);
+    editor.ui.set({ linkToolbarAway: null });
     store.selectOnly(id);
   }, [editor, store]);
 
@@ -221,7 +228,7 @@ export const LinkLayer = memo(function LinkLayer({ factors, edges }: LayerProps)
     />
   ));
   const stillLinks = stillCache.reuse(edges, factors, dragged, canEdit) ?? stillCache.keep(edges, factors, dragged, canEdit, draw(still));
-  const toolbarFor = selectedCount === 1 && alone && canEdit ? alone : null;
+  const toolbarFor = selectedCount === 1 && alone && canEdit && alone.edge.id !== toolbarAway ? alone : null;
   return createPortal(
     <>
       {/* First, so under the other links: see .link-layer--moving in styles.css for why. */}

@@ -176,14 +176,24 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     void flow.setViewport(viewport, { duration });
   }, [store, flow, followView]);
 
+  /**
+   * The person turned to the whole map (Fit, or back from the text view): a selected link keeps its
+   * selection but not its toolbar, which would sit over the map they meant to see.
+   */
+  const putLinkToolbarAway = useCallback(() => {
+    const links = store.selectedEdgeIds();
+    editor.ui.set({ linkToolbarAway: links.length === 1 ? links[0]! : null });
+  }, [editor, store]);
+
   /** The view a canvas opens with: where it was before the text view, else the whole map. */
   const openingView = useCallback(() => {
     // Not a move by hand: the overview waits for one (OverviewMap).
     appMoves(0);
+    putLinkToolbarAway();
     if (!editor.lastView) return fitAll();
     followView(editor.lastView);
     void flow.setViewport(editor.lastView);
-  }, [editor, fitAll, followView, flow, appMoves]);
+  }, [editor, fitAll, followView, flow, appMoves, putLinkToolbarAway]);
 
   // A map opens fitted to its factors once they are drawn (a first visit gets them from the server
   // after the canvas is up). Not when the only factors are ones this person has just added to an
@@ -296,7 +306,10 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         appMoves(REVEAL_MS);
         void flow.setViewport(next, { duration: REVEAL_MS });
       },
-      fit: () => fitAll(200),
+      fit: () => {
+        putLinkToolbarAway();
+        fitAll(200);
+      },
       focusElement: (id) => {
         const selector = `.react-flow__node[data-id="${CSS.escape(id)}"], .react-flow__edge[data-id="${CSS.escape(id)}"]`;
         const element = () => document.querySelector<HTMLElement | SVGElement>(selector);
@@ -320,7 +333,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         requestAnimationFrame(tryAgain);
       },
     };
-  }, [editor, flow, fitAll, followView, coveredAt, coveredPixels, appMoves]);
+  }, [editor, flow, fitAll, followView, coveredAt, coveredPixels, appMoves, putLinkToolbarAway]);
 
   const shareView = useCallback((viewport: Viewport) => {
     const { width, height } = size.current;
@@ -347,7 +360,10 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   }, [shareView, followView, markFar, pauseWheelUntilGestureEnds]);
   const lastZoom = useRef(0);
   const movedByHand = useRef(false);
-  const fitAllAnimated = useCallback(() => fitAll(200), [fitAll]);
+  const fitAllAnimated = useCallback(() => {
+    putLinkToolbarAway();
+    fitAll(200);
+  }, [fitAll, putLinkToolbarAway]);
   const onMoveEnd = useCallback((_event: unknown, viewport: Viewport) => {
     resumeWheel();
     container.current?.classList.remove('is-panning');

@@ -702,6 +702,8 @@ export class Editor {
 
   /** Selects a factor or link, brings it into view and gives it keyboard focus. */
   goTo(id: string, options: { centre?: boolean } = {}): void {
+    // Picked (again) by name or by key: a link's toolbar put away by a Fit comes back.
+    this.ui.set({ linkToolbarAway: null });
     this.store.selectOnly(id);
     const link = this.store.link(id);
     if (options.centre !== false) {

@@ -44,6 +44,12 @@ export interface UiState {
   overviewStays: boolean;
   /** The factor a link being drawn would reach if let go now beside it (DropReach), shown outlined. */
   dropNear: string | null;
+  /**
+   * The link whose toolbar this person put away by looking elsewhere (Fit, a trip to the text
+   * view): it stays selected, but its toolbar comes back only when they pick it again. Left up, it
+   * sat over the whole map's factors after a Fit (the newcomers' eleventh and twelfth rounds).
+   */
+  linkToolbarAway: string | null;
   /** Dragging on empty canvas draws a selection box instead of panning. */
   boxSelect: boolean;
   layoutBusy: boolean;
@@ -82,6 +88,7 @@ export class EditorUi {
     overviewShown: stored('overviewShown'),
     overviewStays: false,
     dropNear: null,
+    linkToolbarAway: null,
     boxSelect: false,
     layoutBusy: false,
     announcement: { text: '', serial: 0 },
