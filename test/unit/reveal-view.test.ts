@@ -44,7 +44,7 @@ describe('bringing part of the map into view', () => {
 describe('showing something new without losing what was in sight', () => {
   const seen = { x: 40, y: 40, width: 900, height: 500 };
 
-  it('zooms out as far as needed to show both, centred, and no further', () => {
+  it('zooms out as far as needed to show both, and no further', () => {
     const area = { x: 100, y: -160, width: 500, height: 100 };
     const kept = zoomOutToKeep(view, canvas, area, seen, 16, 0.75)!;
     expect(kept.zoom).toBeLessThan(1);
@@ -54,6 +54,23 @@ describe('showing something new without losing what was in sight', () => {
     expect(containsRect(sight, seen)).toBe(true);
     // As far as needed: the two together fill the height less the margins.
     expect((seen.y + seen.height - area.y) * kept.zoom).toBeCloseTo(canvas.height - 32, 5);
+  });
+
+  it('keeps what was in sight where it was, moving only as far as the new area needs', () => {
+    // What was seen sits left of the middle; the new factor goes just above it. Centring the two
+    // together moved every factor sideways as well as down.
+    const left = { x: 40, y: 60, width: 500, height: 500 };
+    const above = { x: 200, y: -40, width: 150, height: 60 };
+    const kept = zoomOutToKeep(view, canvas, above, left, 16, 0.75)!;
+    expect(kept.zoom).toBeLessThan(1);
+    const sight = viewRect(kept, canvas);
+    expect(containsRect(sight, above)).toBe(true);
+    expect(containsRect(sight, left)).toBe(true);
+    const middleOnScreen = (v: typeof view) => ({ x: (left.x + left.width / 2) * v.zoom + v.x, y: (left.y + left.height / 2) * v.zoom + v.y });
+    // Sideways, nothing needed to move: the middle of what was seen stays put.
+    expect(middleOnScreen(kept).x).toBeCloseTo(middleOnScreen(view).x, 5);
+    // Down, only as far as the new factor needs: it ends at the top margin.
+    expect(above.y * kept.zoom + kept.y).toBeCloseTo(16, 5);
   });
 
   it('never zooms in, and gives up below the least zoom (the caller then moves the view)', () => {

@@ -52,10 +52,14 @@ function shift(start: number, length: number, low: number, high: number): number
 
 /**
  * A view that shows `area` without losing what was in sight (`seen`, map units): the zoom is
- * lowered as far as needed, but not below `floor`, and the view centred on both. Null when they
- * do not fit together at `floor` (the caller then moves the view instead). Quick entry on a full
- * view moved the view to each new factor, and a newcomer lost sight of what they had drawn before
- * (the ninth round); zooming out a little keeps it, while the text stays readable.
+ * lowered as far as needed, but not below `floor`. Null when they do not fit together at `floor`
+ * (the caller then moves the view instead). Quick entry on a full view moved the view to each new
+ * factor, and a newcomer lost sight of what they had drawn before (the ninth round); zooming out a
+ * little keeps it, while the text stays readable.
+ *
+ * What was in sight shrinks towards its own middle, which stays where it was on screen, and the
+ * view then moves only as far as the new area needs. Centring the two together instead moved
+ * every factor sideways for a factor added above them, and the map "shuffled round" (the tenth).
  */
 export function zoomOutToKeep(view: ViewportLike, canvas: { width: number; height: number }, area: Rect, seen: Rect | null, margin: number, floor: number): ViewportLike | null {
   const both = seen ? boundsOfBoxes([area, seen])! : area;
@@ -63,5 +67,18 @@ export function zoomOutToKeep(view: ViewportLike, canvas: { width: number; heigh
   if (room.width <= 0 || room.height <= 0) return null;
   const zoom = Math.min(view.zoom, room.width / both.width, room.height / both.height);
   if (zoom < floor) return null;
-  return { x: canvas.width / 2 - (both.x + both.width / 2) * zoom, y: canvas.height / 2 - (both.y + both.height / 2) * zoom, zoom };
+  const still = seen ?? area;
+  const axis = (offset: number, middle: number, start: number, length: number, size: number) => {
+    // Where the middle of what was seen is on screen now, and the offset that keeps it there.
+    const kept = middle * view.zoom + offset - middle * zoom;
+    // The offsets that keep both within the margins: never empty, as the zoom makes both fit.
+    const low = margin - start * zoom;
+    const high = size - margin - (start + length) * zoom;
+    return Math.min(Math.max(kept, low), high);
+  };
+  return {
+    x: axis(view.x, still.x + still.width / 2, both.x, both.width, canvas.width),
+    y: axis(view.y, still.y + still.height / 2, both.y, both.height, canvas.height),
+    zoom,
+  };
 }
