@@ -79,11 +79,14 @@ const selectBox = (s: UiState) => s.boxSelect;
 
 /**
  * After a long press opens the menu, lifting the finger makes the browser send
- * mouse events (mousedown, click) to what is under it: they would move focus
- * away and close the menu at once. They are swallowed until just after the lift.
+ * mouse events (mousedown, click, even dblclick) to what is under it: they would move focus
+ * away and close the menu at once, or press the menu item under the finger. They are
+ * swallowed until the next press begins. Not for a time after the lift: the browser sends them
+ * only once the page has handled the lift, and on a busy phone (or a busy test machine) that
+ * came after 600 ms, and the lift pressed "Rename" (an e2e failed so).
  */
 function swallowLiftingFinger(x: number, y: number): void {
-  const types = ['mousedown', 'mouseup', 'click'] as const;
+  const types = ['mousedown', 'mouseup', 'click', 'dblclick'] as const;
   // Only where the finger was: the menu opens beside that point, so a tap on the menu still counts.
   const swallow = (event: Event) => {
     const { clientX, clientY } = event as globalThis.MouseEvent;
@@ -96,15 +99,20 @@ function swallowLiftingFinger(x: number, y: number): void {
     if (done) return;
     done = true;
     for (const type of types) window.removeEventListener(type, swallow, true);
-  };
-  const lifted = () => {
-    window.removeEventListener('touchend', lifted, true);
     window.removeEventListener('pointerup', lifted, true);
-    setTimeout(stop, 600);
+    window.removeEventListener('pointercancel', lifted, true);
+    window.removeEventListener('pointerdown', stop, true);
+  };
+  // A press after the lift is a new one (a real tap or click comes with its own pointerdown,
+  // a lifting finger's mouse events without): from then on, mouse events are the person's.
+  const lifted = () => {
+    window.removeEventListener('pointerup', lifted, true);
+    window.removeEventListener('pointercancel', lifted, true);
+    window.addEventListener('pointerdown', stop, true);
   };
   for (const type of types) window.addEventListener(type, swallow, true);
-  window.addEventListener('touchend', lifted, true);
   window.addEventListener('pointerup', lifted, true);
+  window.addEventListener('pointercancel', lifted, true);
   // Never longer than this, whatever happens.
   setTimeout(stop, 10_000);
 }
