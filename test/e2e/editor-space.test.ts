@@ -220,11 +220,15 @@ describe('sections, layout and touch', () => {
     } finally {
       other.destroy();
     }
-    // Zoomed in, part of the map is out of view, and the overview comes.
+    // Zoomed in with the + button, part of the map is out of view, and the overview comes: the
+    // button's move is the person's, though it comes without a pointer event of its own.
     const canvas = (await page.locator('.react-flow__pane').boundingBox())!;
+    await page.locator('.react-flow__controls-zoomin').click();
+    await page.locator('.react-flow__controls-zoomin').click();
+    await overview.waitFor();
+    // With the wheel too, further in.
     await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
     await page.mouse.wheel(0, -400);
-    await overview.waitFor();
     // A factor dragged is drawn where it went on the overview too, a moment later.
     const picture = () => overview.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
     const before = await picture();

@@ -72,7 +72,6 @@ const KEEP_IN_SIGHT_ZOOM = 0.75;
 /** How long a reveal's move of the view takes (ms). */
 const REVEAL_MS = 200;
 /** Frames of a reveal can come a little after its duration on a busy machine. */
-const QUIET_AFTER_MS = 100;
 
 const selectSnap = (s: UiState) => s.snapToGrid;
 const selectBox = (s: UiState) => s.boxSelect;
@@ -135,6 +134,8 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   // Every change, each pointer move of a drag included (the page around hears of moves less often).
   const snapshot = useSyncExternalStore(store.subscribeCanvas, store.getSnapshot);
   const flow = useReactFlow<CanvasNode, CausalEdge>();
+  const atMaxZoom = useStore((s) => s.transform[2] >= s.maxZoom);
+  const atMinZoom = useStore((s) => s.transform[2] <= s.minZoom);
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
   const snap = useUi(editor.ui, selectSnap);
@@ -164,23 +165,39 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     setArea(areaNow.current);
   }, []);
 
-  /** Until when the view is being moved by the app (opening, a reveal, Find), not by hand: see OverviewMap. */
-  const overviewQuietUntil = useRef(0);
-  /** The app is about to move the view, over `ms`: not a move by hand. */
-  const appMoves = useCallback((ms: number) => {
-    overviewQuietUntil.current = performance.now() + ms + QUIET_AFTER_MS;
+  /**
+   * Whether the view's current move is the person's: a pan, wheel or pinch (React Flow gives those
+   * their event), or a zoom button. Not the app's own moves (opening, a reveal, Find, following):
+   * they come without an event. The overview map waits for a move by hand (OverviewMap). A time
+   * window after each app move was tried first; on a busy machine the move outlasted it.
+   */
+  const handMove = useRef(false);
+  /** Set just before a button moves the view for the person; the move's start takes it. */
+  const personMoves = useRef(false);
+  const onMoveStart = useCallback((event: unknown) => {
+    handMove.current = event !== null || personMoves.current;
+    personMoves.current = false;
   }, []);
+  const zoomByHand = useCallback((zoomIn: boolean) => {
+    personMoves.current = true;
+    void (zoomIn ? flow.zoomIn() : flow.zoomOut());
+    // A move that never starts (already at the limit) must not lend its mark to the next one.
+    personMoves.current = false;
+  }, [flow]);
+  const zoomInByHand = useCallback(() => zoomByHand(true), [zoomByHand]);
+  const zoomOutByHand = useCallback(() => zoomByHand(false), [zoomByHand]);
   /**
    * The whole map in view, from the store's factors: React Flow's own fitView knows only the
    * factors it was given, which on a large map are those around the view.
    */
-  const fitAll = useCallback((duration = 0) => {
+  const fitAll = useCallback((duration = 0, byHand = false) => {
     const { width, height } = size.current;
     const { nodes, edges } = store.getSnapshot();
     const bounds = boundsWithLinks(nodes, edges, store.router);
     if (!bounds || !width || !height) return;
     const viewport = getViewportForBounds(bounds, width, height, MIN_ZOOM, 1, FIT_PADDING);
     followView(viewport);
+    personMoves.current = byHand;
     void flow.setViewport(viewport, { duration });
   }, [store, flow, followView]);
 
@@ -195,13 +212,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
 
   /** The view a canvas opens with: where it was before the text view, else the whole map. */
   const openingView = useCallback(() => {
-    // Not a move by hand: the overview waits for one (OverviewMap).
-    appMoves(0);
     putLinkToolbarAway();
     if (!editor.lastView) return fitAll();
     followView(editor.lastView);
     void flow.setViewport(editor.lastView);
-  }, [editor, fitAll, followView, flow, appMoves, putLinkToolbarAway]);
+  }, [editor, fitAll, followView, flow, putLinkToolbarAway]);
 
   // A map opens fitted to its factors once they are drawn (a first visit gets them from the server
   // after the canvas is up). Not when the only factors are ones this person has just added to an
@@ -286,7 +301,6 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         return { x: (size.current.width / 2 - x) / zoom, y: (size.current.height / 2 - y) / zoom };
       },
       centreOn: (p) => {
-        appMoves(REVEAL_MS);
         void flow.setCenter(p.x, p.y, { zoom: Math.max(flow.getZoom(), 0.75), duration: REVEAL_MS });
       },
       visibleArea: () => viewRect(flow.getViewport(), size.current),
@@ -311,12 +325,11 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
           ?? nearest ?? getViewportForBounds(area, size.current.width, size.current.height, MIN_ZOOM, now.zoom, FIT_PADDING);
         followView(next);
         revealing.current = { view: next, until: performance.now() + REVEAL_MS };
-        appMoves(REVEAL_MS);
         void flow.setViewport(next, { duration: REVEAL_MS });
       },
       fit: () => {
         putLinkToolbarAway();
-        fitAll(200);
+        fitAll(200, true);
       },
       focusElement: (id) => {
         const selector = `.react-flow__node[data-id="${CSS.escape(id)}"], .react-flow__edge[data-id="${CSS.escape(id)}"]`;
@@ -341,7 +354,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         requestAnimationFrame(tryAgain);
       },
     };
-  }, [editor, flow, fitAll, followView, coveredAt, coveredPixels, appMoves, putLinkToolbarAway]);
+  }, [editor, flow, fitAll, followView, coveredAt, coveredPixels, putLinkToolbarAway]);
 
   const shareView = useCallback((viewport: Viewport) => {
     const { width, height } = size.current;
@@ -370,7 +383,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   const movedByHand = useRef(false);
   const fitAllAnimated = useCallback(() => {
     putLinkToolbarAway();
-    fitAll(200);
+    fitAll(200, true);
   }, [fitAll, putLinkToolbarAway]);
   const onMoveEnd = useCallback((_event: unknown, viewport: Viewport) => {
     resumeWheel();
@@ -530,6 +543,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         onDoubleClick={onPaneDoubleClick}
         onMouseMove={onPointerMove}
         onMouseLeave={onMouseLeave}
+        onMoveStart={onMoveStart}
         onMove={onMove}
         onMoveEnd={onMoveEnd}
         onInit={onInit}
@@ -555,8 +569,15 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
       >
         <Background gap={GRID} />
         <LinkLayer factors={snapshot.factors} edges={snapshot.edges} />
-        <OverviewMap nodes={snapshot.nodes} quietUntil={overviewQuietUntil} />
-        <Controls showInteractive={false} showFitView={false}>
+        <OverviewMap nodes={snapshot.nodes} handMove={handMove} />
+        {/* Zoom buttons of our own, to mark their moves as the person's (React Flow's mark them too late). */}
+        <Controls showInteractive={false} showFitView={false} showZoom={false}>
+          <ControlButton onClick={zoomInByHand} className="react-flow__controls-zoomin" title="Zoom in" aria-label="Zoom in" disabled={atMaxZoom}>
+            <span aria-hidden="true">+</span>
+          </ControlButton>
+          <ControlButton onClick={zoomOutByHand} className="react-flow__controls-zoomout" title="Zoom out" aria-label="Zoom out" disabled={atMinZoom}>
+            <span aria-hidden="true">−</span>
+          </ControlButton>
           <ControlButton onClick={fitAllAnimated} title="Zoom to fit the whole map (Shift+1)" aria-label="Zoom to fit">
             <span aria-hidden="true">⤢</span>
           </ControlButton>

@@ -1,5 +1,5 @@
 import { Panel, useReactFlow, useStoreApi, type ReactFlowState } from '@xyflow/react';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent, type WheelEvent as ReactWheelEvent } from 'react';
 import { useEditor } from '../editor/context';
 import { useUi, type UiState } from '../editor/ui-state';
 import type { CanvasNode } from './flow-store';
@@ -38,10 +38,10 @@ function layoutOf(bounds: Rect | null, view: Rect): { scale: number; x: number; 
  * again on every frame of a pan. This draws once per frame at most, outside React.
  * Drag on it to move the view; scroll on it to zoom.
  */
-export const OverviewMap = memo(function OverviewMap({ nodes, quietUntil }: {
+export const OverviewMap = memo(function OverviewMap({ nodes, handMove }: {
   nodes: readonly CanvasNode[];
-  /** Until when (performance.now()) the app itself is moving the view: such moves do not bring the overview. */
-  quietUntil: { readonly current: number };
+  /** Whether the view's current move is the person's (MapCanvas): the app's own moves do not bring the overview. */
+  handMove: { readonly current: boolean };
 }) {
   // Until the person folds it away or unfolds it (each browser remembers, EditorUi), it appears
   // once this person's view leaves part of the map out: over a map that is all in view it only
@@ -50,7 +50,7 @@ export const OverviewMap = memo(function OverviewMap({ nodes, quietUntil }: {
   const { ui } = useEditor();
   const choice = useUi(ui, selectShown);
   const bounds = useMemo(() => boundsOf(nodes), [nodes]);
-  const movedOut = useViewLeavesOut(bounds, quietUntil);
+  const movedOut = useViewLeavesOut(bounds, handMove);
   // It stays once part of the map has stayed out of view a moment: a zoom in and straight out again did not ask for it.
   const stays = useUi(ui, selectStays);
   useEffect(() => {
@@ -89,20 +89,23 @@ const selectShown = (s: UiState) => s.overviewShown;
  * someone else added at the edge of the view made the overview appear over it; and newcomers saw
  * it pop up uninvited over their work as quick entry moved the view (the ninth and tenth rounds).
  */
-function useViewLeavesOut(bounds: Rect | null, quietUntil: { readonly current: number }): boolean {
+function useViewLeavesOut(bounds: Rect | null, handMove: { readonly current: boolean }): boolean {
   const store = useStoreApi();
   const boundsNow = useRef(bounds);
-  boundsNow.current = bounds;
+  useLayoutEffect(() => {
+    boundsNow.current = bounds;
+  }, [bounds]);
   const leavesOut = (s: ReactFlowState) => boundsNow.current !== null && !containsRect(viewOf(s), boundsNow.current);
   // Nothing counts until a move by hand: a map opens out of view until it is fitted, and slowly
   // on a busy machine, and the overview came and stayed.
   const [out, setOut] = useState(false);
   // leavesOut reads the bounds through the ref, so subscribing once is enough.
   useEffect(() => store.subscribe((s, before) => {
-    if (s.transform === before.transform && s.width === before.width && s.height === before.height) return;
-    if (performance.now() < quietUntil.current) return;
+    // A window made smaller is the person's doing too; the canvas first taking its size is not.
+    const resized = before.width > 0 && before.height > 0 && (s.width !== before.width || s.height !== before.height);
+    if (!resized && (s.transform === before.transform || !handMove.current)) return;
     setOut(leavesOut(s));
-  }), [store, quietUntil]);
+  }), [store, handMove]);
   return out;
 }
 const selectStays = (s: UiState) => s.overviewStays;
