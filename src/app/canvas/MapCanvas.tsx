@@ -573,10 +573,10 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         {/* Zoom buttons of our own, to mark their moves as the person's (React Flow's mark them too late). */}
         <Controls showInteractive={false} showFitView={false} showZoom={false}>
           <ControlButton onClick={zoomInByHand} className="react-flow__controls-zoomin" title="Zoom in" aria-label="Zoom in" disabled={atMaxZoom}>
-            <span aria-hidden="true">+</span>
+            <span className="controls-glyph" aria-hidden="true">+</span>
           </ControlButton>
           <ControlButton onClick={zoomOutByHand} className="react-flow__controls-zoomout" title="Zoom out" aria-label="Zoom out" disabled={atMinZoom}>
-            <span aria-hidden="true">−</span>
+            <span className="controls-glyph" aria-hidden="true">−</span>
           </ControlButton>
           <ControlButton onClick={fitAllAnimated} title="Zoom to fit the whole map (Shift+1)" aria-label="Zoom to fit">
             <span aria-hidden="true">⤢</span>
