@@ -69,11 +69,14 @@ describe('the CLD editor', () => {
     expect(colours.line).toBe(colours.sign);
     expect(colours.halo).toBe(1);
 
-    // The new link's toolbar covers neither factor nor the link's sign.
+    // The new link's toolbar covers neither factor, nor the → knob the next link is drawn from,
+    // nor the link's sign.
     const toolbar = (await page.getByTestId('edge-toolbar').boundingBox())!;
     for (const box of [
       (await factorNode(page, 'Short-term funding').boundingBox())!,
       (await factorNode(page, 'Staff turnover').boundingBox())!,
+      (await factorNode(page, 'Short-term funding').locator('.react-flow__handle-right').boundingBox())!,
+      (await factorNode(page, 'Staff turnover').locator('.react-flow__handle-right').boundingBox())!,
       (await page.getByTestId('edge-polarity').boundingBox())!,
     ]) {
       const apart = toolbar.x >= box.x + box.width || box.x >= toolbar.x + toolbar.width || toolbar.y >= box.y + box.height || box.y >= toolbar.y + toolbar.height;

@@ -93,6 +93,21 @@ describe('toolbarSpot: where a selected link’s toolbar goes', () => {
     expect(toolbarSpot({ x: 500, y: 400 }, size, 10, view, everywhere)).toEqual({ x: 290, y: 375 });
   });
 
+  it('stays beside its own link, over another link’s line, rather than go clear of everything but nearer that link', () => {
+    // Its link runs left to right through (500, 150); another runs along y = 100, just above. A
+    // factor below and one each side take every other spot beside it. One ring further out,
+    // above, is clear of everything, but 10 from the other link and 60 from its own: the
+    // toolbar there read as the other link's (the newcomers' thirteenth round).
+    const line = Array.from({ length: 41 }, (_, i) => ({ x: 300 + i * 10, y: 150 }));
+    const other = Array.from({ length: 41 }, (_, i) => ({ x: 300 + i * 10, y: 100 }));
+    const factors = [{ x: 250, y: 170, width: 500, height: 40 }, { x: 300, y: 120, width: 40, height: 60 }, { x: 660, y: 120, width: 40, height: 60 }];
+    const spot = toolbarSpot({ x: 500, y: 150 }, size, 10, view, factors, line, [other])!;
+    const box = { ...spot, ...size };
+    const distanceTo = (points: { x: number; y: number }[]) => Math.min(...points.map((p) => Math.hypot(Math.max(box.x - p.x, 0, p.x - box.x - box.width), Math.max(box.y - p.y, 0, p.y - box.y - box.height))));
+    expect(distanceTo(line)).toBeLessThanOrEqual(10);
+    expect(factors.some((f) => box.x < f.x + f.width && box.x + box.width > f.x && box.y < f.y + f.height && box.y + box.height > f.y)).toBe(false);
+  });
+
   it('stays inside the view near its edge', () => {
     expect(toolbarSpot({ x: 20, y: 790 }, size, 10, view, [])).toEqual({ x: 0, y: 750 });
   });
@@ -110,11 +125,13 @@ describe('toolbarObstacles: what a link’s toolbar keeps off', () => {
   const overlay = { x: 900, y: 600, width: 200, height: 150 };
   const covers = (box: { x: number; y: number; width: number; height: number }, p: { x: number; y: number }) => p.x >= box.x && p.x <= box.x + box.width && p.y >= box.y && p.y <= box.y + box.height;
 
-  it('factors, overlays, its own sign and every other sign; the other links’ lines, not its own', () => {
+  it('factors and their knobs, overlays, its own sign and every other sign; the other links’ lines, not its own', () => {
     const { obstacles, otherLines } = toolbarObstacles('ab', routes, [a, b, c], [overlay], 1);
     expect(obstacles).toEqual(expect.arrayContaining([a, b, c, overlay]));
+    // The → knob standing out from each factor's right edge, at its middle.
+    for (const factor of [a, b, c]) expect(obstacles.some((o) => covers(o, { x: factor.x + factor.width + 20, y: factor.y + factor.height / 2 })), 'knob').toBe(true);
     for (const id of ['ab', 'bc', 'ca']) expect(obstacles.some((o) => covers(o, routes.get(id)!.label)), id).toBe(true);
-    expect(obstacles).toHaveLength(4 + 3);
+    expect(obstacles).toHaveLength(1 + 3 + 3 + 3);
     expect(otherLines).toEqual([routes.get('bc')!.along, routes.get('ca')!.along]);
   });
 

@@ -1,6 +1,6 @@
 import { bendFor, centreDistance, curveBetween, linkGeometry, pointOnCurve, type Box, type LinkGeometry, type Point } from '../editor/edge-geometry';
 import { squaredDistanceToRect } from '../../core/geometry/rect';
-import { KNOB } from './knob';
+import { KNOB, knobBox } from './knob';
 
 /**
  * Where every link of a map is drawn, worked out for all of them together so that they keep out
@@ -232,11 +232,6 @@ const KNOB_REACH = KNOB.across / 2 + 7;
  */
 function onKnob(box: Box, end: Point): boolean {
   return end.x >= box.x + box.width - 1 && Math.abs(end.y - (box.y + box.height / 2)) < KNOB_REACH;
-}
-
-/** The knob's box, which signs keep off as they keep off factors. */
-function knobBox(box: Box): Box {
-  return { x: box.x + box.width + KNOB.out - KNOB.across, y: box.y + box.height / 2 - KNOB.across / 2, width: KNOB.across, height: KNOB.across };
 }
 
 /** A link's fellows between the same two factors, which decide whether it may change its bend. */

@@ -1,5 +1,6 @@
-import { boundsOfBoxes, containsPoint, overlapArea, overlaps } from '../../core/geometry/rect';
+import { boundsOfBoxes, containsPoint, overlapArea, overlaps, squaredDistanceToRect } from '../../core/geometry/rect';
 import type { Box, LinkGeometry, Point } from '../editor/edge-geometry';
+import { knobBox } from './knob';
 
 /**
  * How many rings of spots are tried: beside the link's middle, then one toolbar height further out.
@@ -15,13 +16,18 @@ const OTHER_ANCHORS = [0.3, 0.7];
  * Where a link's toolbar goes, in map coordinates (its top-left corner), or null when the link's
  * middle is out of view. Spots lie on rings around the link's middle, and beside two other points
  * of its line (`line`: points along it, end to end); on each ring it tries below, above, right,
- * left, then the four corners. Preferred in turn: a spot (beside the middle, then beside the other
- * points, then a ring further out) that covers nothing in `obstacles` (factors, the link's sign,
- * the zoom buttons and the overview map), nor the link's own line, nor the lines of other links
- * (`otherLines`); then one beside the link that covers only other links' lines; then any spot clear
- * of obstacles; else the one covering the least. A spot is pulled inside the view, so the toolbar
- * is never half off screen. Newcomers found the toolbar hiding factor names, hiding the very link
- * and sign it edits, and hiding the other links they were about to click next.
+ * left, then the four corners. A spot is pulled inside the view, so the toolbar is never half off
+ * screen. It must cover nothing in `obstacles` (factors and their → knobs, the link's sign, the
+ * zoom buttons and the overview map) nor the link's own line, and be nearer its own line than any
+ * other (`otherLines`), so that it reads as this link's. Preferred in turn, among such spots: one
+ * beside the link clear of other lines too; one beside the link over other lines; one a ring
+ * further out clear of other lines. Failing those, any spot clear of obstacles, nearest its own
+ * line first; else the one covering the least, off its own line if it can be.
+ *
+ * Newcomers found the toolbar hiding factor names, the knob they were about to drag, the very link
+ * and sign it edits, and the other links they were about to click next; and, put clear of all
+ * that but nearer another link (its clear spot pulled back inside the view), they took it for
+ * that link's (the thirteenth round).
  */
 export function toolbarSpot(
   middle: Point,
@@ -42,28 +48,38 @@ export function toolbarSpot(
   const beside = anchors.flatMap((anchor) => ringSpots(anchor, size, gap).map(inView));
   const further = Array.from({ length: RINGS - 1 }, (_, ring) => ringSpots(middle, size, gap + (ring + 1) * height).map(inView)).flat();
   const all = [...beside, ...further];
-  // Only the obstacles and the points of other lines that some spot could cover: a large map has
-  // thousands of factors and signs and tens of thousands of points.
-  const area = boundsOfBoxes(all.map((spot) => ({ ...spot, width, height })))!;
-  const boxes = [...obstacles].filter((box) => overlaps(box, area));
-  const covered = (spot: Point) => boxes.reduce((sum, box) => sum + overlapArea({ ...spot, width, height }, box), 0);
-  const onLine = (spot: Point) => line.some((p) => containsPoint({ ...spot, width, height }, p));
+  // Only the obstacles and the points of other lines that some spot could come near: a large map
+  // has thousands of factors and signs and tens of thousands of points.
+  const spots = boundsOfBoxes(all.map((spot) => ({ ...spot, width, height })))!;
+  const area = { x: spots.x - width, y: spots.y - height, width: spots.width + 2 * width, height: spots.height + 2 * height };
+  const boxes = [...obstacles].filter((box) => overlaps(box, spots));
+  const boxAt = (spot: Point) => ({ ...spot, width, height });
+  const covered = (spot: Point) => boxes.reduce((sum, box) => sum + overlapArea(boxAt(spot), box), 0);
+  const onLine = (spot: Point) => line.some((p) => containsPoint(boxAt(spot), p));
   const nearby: Point[] = [];
   for (const other of otherLines) for (const p of other) if (containsPoint(area, p)) nearby.push(p);
-  const onOthers = (spot: Point) => nearby.some((p) => containsPoint({ ...spot, width, height }, p));
+  const onOthers = (spot: Point) => nearby.some((p) => containsPoint(boxAt(spot), p));
+  const own = line.length > 0 ? line : [middle];
+  const ownDistance = (spot: Point) => nearestDistance(boxAt(spot), own);
+  // Its own line the nearest, or nearly: by a crowded link a spot right beside it may lie over another line.
+  const isOwn = (spot: Point) => ownDistance(spot) <= nearestDistance(boxAt(spot), nearby) + gap + height / 4;
   const free = (spot: Point) => covered(spot) === 0 && !onLine(spot);
-  const clear = all.find((spot) => free(spot) && !onOthers(spot)) ?? beside.find(free) ?? all.find((spot) => covered(spot) === 0);
-  if (clear) return clear;
-  let best = all[0]!;
-  let bestCovered = Infinity;
-  for (const spot of all) {
-    const amount = covered(spot);
-    if (amount < bestCovered) {
-      best = spot;
-      bestCovered = amount;
-    }
-  }
-  return best;
+  const found = beside.find((spot) => free(spot) && !onOthers(spot) && isOwn(spot))
+    ?? beside.find((spot) => free(spot) && isOwn(spot))
+    ?? further.find((spot) => free(spot) && !onOthers(spot) && isOwn(spot));
+  if (found) return found;
+  const clear = all.filter((spot) => covered(spot) === 0);
+  if (clear.length > 0) return clear.reduce((best, spot) => (ownDistance(spot) < ownDistance(best) ? spot : best));
+  // Everything covers something: the least, and of its own line only half as bad as of a factor.
+  const cost = (spot: Point) => covered(spot) + (onLine(spot) ? (width * height) / 2 : 0);
+  return all.reduce((best, spot) => (cost(spot) < cost(best) ? spot : best));
+}
+
+/** How near the closest of `points` comes to `box` (Infinity when there are none). */
+function nearestDistance(box: Box, points: readonly Point[]): number {
+  let least = Infinity;
+  for (const p of points) least = Math.min(least, squaredDistanceToRect(box, p));
+  return Math.sqrt(least);
 }
 
 /** Screen pixels around the centre of the link's own sign that its toolbar keeps clear of. */
@@ -86,7 +102,10 @@ export function toolbarObstacles(
 ): { obstacles: Box[]; otherLines: (readonly Point[])[] } {
   const signBox = (p: Point, reach: number) => ({ x: p.x - reach, y: p.y - reach, width: 2 * reach, height: 2 * reach });
   const own = routes.get(id);
-  const obstacles: Box[] = [...overlays, ...factors];
+  const obstacles: Box[] = [...overlays];
+  // Each factor and its → knob, which stands out from its right edge: a newcomer found the
+  // toolbar over the knob they were about to drag the next link from.
+  for (const factor of factors) obstacles.push(factor, knobBox(factor));
   if (own) obstacles.push(signBox(own.label, Math.max(SIGN_REACH / zoom, SIGN_RADIUS)));
   const otherLines: (readonly Point[])[] = [];
   for (const [other, geometry] of routes) {
