@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { panToShow, zoomOutToKeep } from '../../src/app/canvas/reveal-view';
+import { panToShow, zoomOutToKeep, zoomOutToKeepClear } from '../../src/app/canvas/reveal-view';
 import { viewRect } from '../../src/app/canvas/culling';
 import { containsRect } from '../../src/core/geometry/rect';
 
@@ -71,6 +71,27 @@ describe('showing something new without losing what was in sight', () => {
     expect(middleOnScreen(kept).x).toBeCloseTo(middleOnScreen(view).x, 5);
     // Down, only as far as the new factor needs: it ends at the top margin.
     expect(above.y * kept.zoom + kept.y).toBeCloseTo(16, 5);
+  });
+
+  it('leaves a corner under a small overlay rather than lose what was in sight getting it out', () => {
+    // What was seen fills the view from top to near the bottom; the new factor goes bottom right,
+    // where a small button sits. Moving it out from under the button (up) would push the top of
+    // what was seen out of view (as zoomOutToKeep followed by panToShow did).
+    const full = { x: 40, y: 20, width: 900, height: 500 };
+    const added = { x: 800, y: 530, width: 150, height: 60 };
+    const button = { x: 880, y: 560, width: 110, height: 30 };
+    const moved = panToShow(zoomOutToKeep(view, canvas, added, full, 16, 0.75)!, canvas, added, 16, [button])!;
+    expect(containsRect(viewRect(moved, canvas), full)).toBe(false);
+    const kept = zoomOutToKeepClear(view, canvas, added, full, 16, 0.75, [button])!;
+    const sight = viewRect(kept, canvas);
+    expect(containsRect(sight, full)).toBe(true);
+    expect(containsRect(sight, added)).toBe(true);
+    // Where nothing is lost by it, it still moves out from under the overlay.
+    const small = { x: 300, y: 300, width: 300, height: 150 };
+    const clear = zoomOutToKeepClear(view, canvas, { x: 850, y: 700, width: 150, height: 60 }, small, 16, 0.75, [{ x: 700, y: 540, width: 300, height: 60 }])!;
+    const screen = { x: 850 * clear.zoom + clear.x, y: 700 * clear.zoom + clear.y, width: 150 * clear.zoom, height: 60 * clear.zoom };
+    expect(screen.y + screen.height).toBeLessThanOrEqual(540);
+    expect(containsRect(viewRect(clear, canvas), small)).toBe(true);
   });
 
   it('never zooms in, and gives up below the least zoom (the caller then moves the view)', () => {

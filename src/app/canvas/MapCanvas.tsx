@@ -17,7 +17,7 @@ import { LinkLayer } from './LinkLayer';
 import { OverviewMap } from './OverviewMap';
 import { useGestureHitRegions } from './hit-regions';
 import { DropReach, useFactorInReach } from './DropReach';
-import { panToShow, zoomOutToKeep } from './reveal-view';
+import { panToShow, zoomOutToKeepClear } from './reveal-view';
 import SectionNodeView from './SectionNodeView';
 import './canvas-gesture.css';
 
@@ -286,14 +286,13 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   useEffect(() => {
     /**
      * When the least move to show `area` would lose factors now in sight, a view a little further
-     * out that keeps them (zoomOutToKeep), moved out from under the overlays; else null.
+     * out that keeps them (zoomOutToKeepClear); else null.
      */
     const keepInSight = (now: Viewport, nearest: Viewport | null, area: Rect, covered: readonly Rect[]): Viewport | null => {
       const sight = viewRect(now, size.current);
       const seen = boundsOfBoxes(store.getSnapshot().nodes.filter((n) => n.type === 'factor' && !n.hidden).map(nodeBox).filter((box) => containsRect(sight, box)));
       if (!seen || (nearest && containsRect(viewRect(nearest, size.current), seen))) return null;
-      const kept = zoomOutToKeep(now, size.current, area, seen, REVEAL_MARGIN, Math.min(now.zoom, KEEP_IN_SIGHT_ZOOM));
-      return kept && panToShow(kept, size.current, area, REVEAL_MARGIN, covered);
+      return zoomOutToKeepClear(now, size.current, area, seen, REVEAL_MARGIN, Math.min(now.zoom, KEEP_IN_SIGHT_ZOOM), covered);
     };
     editor.viewport = {
       centre: () => {

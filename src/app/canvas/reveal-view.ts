@@ -1,5 +1,5 @@
-import { boundsOfBoxes, overlaps } from '../../core/geometry/rect';
-import type { Rect, ViewportLike } from './culling';
+import { boundsOfBoxes, containsRect, overlapArea, overlaps } from '../../core/geometry/rect';
+import { viewRect, type Rect, type ViewportLike } from './culling';
 
 /**
  * The least move of the view that brings `area` (map units) into sight, keeping the zoom, in the
@@ -81,4 +81,21 @@ export function zoomOutToKeep(view: ViewportLike, canvas: { width: number; heigh
     y: axis(view.y, still.y + still.height / 2, both.y, both.height, canvas.height),
     zoom,
   };
+}
+
+/**
+ * zoomOutToKeep, then out from under the overlays (`covered`, canvas pixels: the overview map and
+ * its button, the zoom buttons) where that keeps what was seen in sight too. Where it would not,
+ * the view stays put if most of the area shows: a newcomer lost the whole top row of their map
+ * so that a new factor's corner would not sit under the small "Show overview" button (the
+ * thirteenth round). Null as zoomOutToKeep.
+ */
+export function zoomOutToKeepClear(view: ViewportLike, canvas: { width: number; height: number }, area: Rect, seen: Rect | null, margin: number, floor: number, covered: readonly Rect[]): ViewportLike | null {
+  const kept = zoomOutToKeep(view, canvas, area, seen, margin, floor);
+  if (!kept) return null;
+  const clear = panToShow(kept, canvas, area, margin, covered);
+  if (clear && (!seen || containsRect(viewRect(clear, canvas), seen))) return clear;
+  const onScreen = { x: area.x * kept.zoom + kept.x, y: area.y * kept.zoom + kept.y, width: area.width * kept.zoom, height: area.height * kept.zoom };
+  const hidden = covered.reduce((sum, c) => sum + overlapArea(onScreen, c), 0);
+  return hidden <= (onScreen.width * onScreen.height) / 2 ? kept : clear;
 }
