@@ -505,6 +505,19 @@ describe('the CLD editor', () => {
     await inPlace.press('Enter');
     await expect.poll(() => factorLabels(page)).toEqual([long]);
 
+    // Typed near the bottom of the view, the growing factor is kept in view, a line at a time.
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    await page.mouse.dblclick(pane.x + 260, pane.y + pane.height - 60);
+    await page.getByTestId('factor-label-editor').pressSequentially(`Near the bottom: ${long}`);
+    await viewSettled(page);
+    const low = (await page.locator('.react-flow__node-factor', { has: page.getByTestId('factor-label-editor') }).boundingBox())!;
+    expect(low.y + low.height).toBeLessThanOrEqual(pane.y + pane.height);
+    expect(low.y).toBeGreaterThanOrEqual(pane.y);
+    await page.getByTestId('factor-label-editor').press('Enter');
+    await expect.poll(() => factorLabels(page)).toContain(`Near the bottom: ${long}`);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => factorLabels(page)).toEqual([long]);
+
     // The side panel's Name field shows all of it too, and keeps it with Enter.
     await factorNode(page, long).click();
     const panel = await shown('factor-label-input');

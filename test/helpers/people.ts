@@ -19,6 +19,14 @@ export async function joinAs(
     viewport: options.viewport ?? { width: 1280, height: 800 },
     ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
   });
+  // The last pointer position, for the failure state (e2e.ts): a view once panned far off while a
+  // link was held, which needs the pointer at the canvas's edge.
+  await context.addInitScript(() => {
+    addEventListener('pointermove', (event) => {
+      const { clientX, clientY } = event as PointerEvent;
+      document.documentElement.setAttribute('data-last-pointer', `${clientX},${clientY}`);
+    }, true);
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

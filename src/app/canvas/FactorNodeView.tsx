@@ -25,6 +25,7 @@ function LabelEditor({ factor }: { factor: MapNode }) {
   const editor = useEditor();
   const input = useRef<HTMLTextAreaElement>(null);
   const done = useRef(false);
+  const shownHeight = useRef(0);
   useEffect(() => {
     // React Flow keeps a new node hidden until it has measured it, and a hidden input cannot take
     // focus: try on each frame until it does (bounded).
@@ -61,6 +62,12 @@ function LabelEditor({ factor }: { factor: MapNode }) {
       box.setSelectionRange(caret, caret);
     }
     growToFit(box);
+    // Grown a line: keep the whole factor in view (offset sizes are in map units, unscaled by the zoom).
+    const node = box.closest<HTMLElement>('.react-flow__node');
+    if (node && node.offsetHeight !== shownHeight.current) {
+      shownHeight.current = node.offsetHeight;
+      editor.keepEditingInView(factor.id, { width: node.offsetWidth, height: node.offsetHeight });
+    }
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // Keys typed here are for the text, not for the canvas's shortcuts.

@@ -255,6 +255,15 @@ export class Editor {
     this.onEditing(id);
   }
 
+  /**
+   * Keeps a factor whose name is being typed in view as its box grows a line at a time (`size`,
+   * map units): a long name typed near the bottom of the view ran off its edge (round 14).
+   */
+  keepEditingInView(id: string, size: { width: number; height: number }): void {
+    const box = this.store.boxOf(id);
+    if (box) this.viewport.reveal({ x: box.x, y: box.y, ...size });
+  }
+
   /** Ends in-place editing; `label` null cancels. Enter and Escape return focus to the factor; a click elsewhere does not. */
   finishEditing(id: string, label: string | null, refocus = true): void {
     if (this.ui.get().editingId === id) this.ui.set({ editingId: null });
