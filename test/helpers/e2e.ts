@@ -21,9 +21,12 @@ const DESCRIBE_PAGE = `(() => {
   const selected = [...document.querySelectorAll('.react-flow__node.selected, .react-flow__edge.selected')].map(label);
   const active = document.activeElement ? label(document.activeElement) : 'none';
   const viewport = document.querySelector('.react-flow__viewport');
-  // Where the first factors sat in the map (not on screen), and whether a link was being drawn: a
-  // view found far off once, and this is what it takes to tell a pan from a drag.
-  const factors = [...document.querySelectorAll('.react-flow__node-factor')].slice(0, 8).map((n) => (n.querySelector('.factor__label')?.textContent ?? '').slice(0, 24) + ' @ ' + n.style.transform);
+  // Where the first factors are on screen, whether a link was being drawn, and the last pointer
+  // position: the mouse e2e twice found the view at translate(15462px, 5700.13px) while a link was held.
+  const factors = [...document.querySelectorAll('.react-flow__node-factor')].slice(0, 8).map((n) => {
+    const r = n.getBoundingClientRect();
+    return (n.querySelector('.factor__label')?.textContent ?? '').slice(0, 24) + ' @ ' + Math.round(r.x) + ',' + Math.round(r.y);
+  });
   const drawing = document.querySelector('.react-flow__connectionline') !== null;
   const pointer = document.documentElement.getAttribute('data-last-pointer');
   return JSON.stringify({ url: location.pathname + location.search, selected, focused: active, view: viewport ? viewport.style.transform : null, factors, drawing, pointer, panel: (document.querySelector('[role="tabpanel"]')?.textContent ?? '').slice(0, 160) });
