@@ -210,6 +210,12 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
     editor.ui.set({ linkToolbarAway: links.length === 1 ? links[0]! : null });
   }, [editor, store]);
 
+  /** Fit asked for by the person (the toolbar, Shift+1, the menu, the ⤢ button): their move, and the toolbar put away. */
+  const fitByHand = useCallback(() => {
+    putLinkToolbarAway();
+    fitAll(200, true);
+  }, [fitAll, putLinkToolbarAway]);
+
   /** The view a canvas opens with: where it was before the text view, else the whole map. */
   const openingView = useCallback(() => {
     putLinkToolbarAway();
@@ -326,10 +332,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         revealing.current = { view: next, until: performance.now() + REVEAL_MS };
         void flow.setViewport(next, { duration: REVEAL_MS });
       },
-      fit: () => {
-        putLinkToolbarAway();
-        fitAll(200, true);
-      },
+      fit: fitByHand,
       focusElement: (id) => {
         const selector = `.react-flow__node[data-id="${CSS.escape(id)}"], .react-flow__edge[data-id="${CSS.escape(id)}"]`;
         const element = () => document.querySelector<HTMLElement | SVGElement>(selector);
@@ -353,7 +356,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
         requestAnimationFrame(tryAgain);
       },
     };
-  }, [editor, flow, fitAll, followView, coveredAt, coveredPixels, putLinkToolbarAway]);
+  }, [editor, flow, fitByHand, followView, coveredAt, coveredPixels]);
 
   const shareView = useCallback((viewport: Viewport) => {
     const { width, height } = size.current;
@@ -380,10 +383,6 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
   }, [shareView, followView, markFar, pauseWheelUntilGestureEnds]);
   const lastZoom = useRef(0);
   const movedByHand = useRef(false);
-  const fitAllAnimated = useCallback(() => {
-    putLinkToolbarAway();
-    fitAll(200, true);
-  }, [fitAll, putLinkToolbarAway]);
   const onMoveEnd = useCallback((_event: unknown, viewport: Viewport) => {
     resumeWheel();
     container.current?.classList.remove('is-panning');
@@ -577,7 +576,7 @@ export const MapCanvas = memo(function MapCanvas({ presence, onUserMoved }: Prop
           <ControlButton onClick={zoomOutByHand} className="react-flow__controls-zoomout" title="Zoom out" aria-label="Zoom out" disabled={atMinZoom}>
             <span className="controls-glyph" aria-hidden="true">−</span>
           </ControlButton>
-          <ControlButton onClick={fitAllAnimated} title="Zoom to fit the whole map (Shift+1)" aria-label="Zoom to fit">
+          <ControlButton onClick={fitByHand} title="Zoom to fit the whole map (Shift+1)" aria-label="Zoom to fit">
             <span aria-hidden="true">⤢</span>
           </ControlButton>
         </Controls>
